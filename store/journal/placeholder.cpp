@@ -1,0 +1,1 @@
+namespace inch::store { void JournalPlaceholder() {} }
