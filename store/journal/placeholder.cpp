@@ -1,1 +1,0 @@
-namespace inch::store { void JournalPlaceholder() {} }
