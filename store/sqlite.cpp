@@ -183,6 +183,9 @@ Status Database::SetPragmaInt(std::string_view name, std::int64_t value) {
 }
 
 Status Database::CheckpointTruncate() {
+  // A cached SELECT left on a row keeps a read transaction open, and the
+  // checkpoint then fails with SQLITE_LOCKED: reset them all first.
+  for (auto& [sql, stmt] : cache_) sqlite3_reset(stmt);
   int rc = sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_TRUNCATE,
                                      nullptr, nullptr);
   if (rc != SQLITE_OK) return std::unexpected(SqliteError(db_, rc, "checkpoint"));

@@ -1,0 +1,374 @@
+// SharedStore local changes: every change a user makes becomes one op in my
+// log, in its own transaction, after validation against the current state.
+// Nothing here decides what leaves the node: that is the Outbox's gate.
+#include "common/check.hpp"
+#include "crypto/aead.hpp"
+#include "store/shared/op_codec.hpp"
+#include "store/shared/shared_store_impl.hpp"
+
+namespace inch::store {
+namespace {
+
+std::unexpected<Error> NoItem() {
+  return Fail(Errc::kNotFound, "no such item");
+}
+
+Status ValidImportance(int importance) {
+  if (importance < 1 || importance > 5) {
+    return Fail(Errc::kInvalidInput, "importance must be 1 to 5");
+  }
+  return {};
+}
+
+Status ValidSize(GiveSize size) {
+  const int v = static_cast<int>(size);
+  if (v < 1 || v > 3)
+    return Fail(Errc::kInvalidInput, "size must be small, medium or large");
+  return {};
+}
+
+}  // namespace
+
+Status SharedStore::Impl::AppendLocal(proto::Op op,
+                                      const std::optional<ItemRow>& item,
+                                      bool shared_seal) {
+  auto hlc = NextHlc();
+  if (!hlc) return std::unexpected(hlc.error());
+  auto seq = Meta("next_seq");
+  if (!seq) return std::unexpected(seq.error());
+  if (auto s = SetMeta("next_seq", *seq + 1); !s) return s;
+  op.set_seq(static_cast<std::uint64_t>(*seq));
+  op.set_hlc(*hlc);
+  Bytes body;
+  Sealing sealing = kSealedShared;
+  if (item && !shared_seal) {
+    auto key = ItemKey(*item);
+    if (!key) return std::unexpected(key.error());
+    body = SealAtRest(*key, op, kMe, op.seq());
+    sealing = kSealedItem;
+  } else {
+    body = SealAtRest(shared_key, op, kMe, op.seq());
+  }
+  std::optional<std::int64_t> ref;
+  if (item) ref = item->ref;
+  if (auto s =
+          InsertOp(kMe, op.seq(), op.hlc(), ref, std::nullopt, sealing, &body);
+      !s) {
+    return s;
+  }
+  if (op.has_consent()) {
+    auto st = db->Prepare(
+        "INSERT INTO consents(author, kind, hlc, value) VALUES (0, ?, ?, ?)"
+        " ON CONFLICT(author, kind) DO UPDATE SET hlc = excluded.hlc, value = "
+        "excluded.value");
+    st.Bind(1, static_cast<std::int64_t>(op.consent().kind()))
+        .Bind(2, static_cast<std::int64_t>(op.hlc()))
+        .Bind(3, static_cast<std::int64_t>(op.consent().on()));
+    if (auto s = st.Run(); !s) return s;
+  }
+  auto changes = Meta("changes");
+  if (!changes) return std::unexpected(changes.error());
+  return SetMeta("changes", *changes + 1);
+}
+
+Status SharedStore::Impl::EraseItemContent(std::int64_t ref) {
+  // My ops that never left are simply deleted; every other op keeps its
+  // header (its seq must stay, so the partner sees no gap) but no body.
+  auto del = db->Prepare(
+      "DELETE FROM ops WHERE item = ? AND author = 0 AND release IS NULL");
+  if (auto s = del.Bind(1, ref).Run(); !s) return s;
+  auto blank =
+      db->Prepare("UPDATE ops SET body = NULL, sealing = 2 WHERE item = ?");
+  if (auto s = blank.Bind(1, ref).Run(); !s) return s;
+  return db->Prepare("UPDATE items SET key = NULL WHERE id = ?")
+      .Bind(1, ref)
+      .Run();
+}
+
+namespace {
+// Runs `body` (which appends ops) in one transaction.
+template <class F>
+Status InTransaction(Database& db, F&& body) {
+  auto tx = Transaction::Begin(db);
+  if (!tx) return std::unexpected(tx.error());
+  if (auto s = body(); !s) return s;
+  return tx->Commit();
+}
+}  // namespace
+
+Result<ItemId> SharedStore::AddWish(std::string_view text, int importance) {
+  if (auto s = ValidateText(text); !s) return std::unexpected(s.error());
+  if (auto s = ValidImportance(importance); !s)
+    return std::unexpected(s.error());
+  ItemId id{kMe, 0};
+  auto s = InTransaction(*impl_->db, [&]() -> Status {
+    auto n = impl_->Meta("next_item");
+    if (!n) return std::unexpected(n.error());
+    id.n = static_cast<std::uint64_t>(*n);
+    if (auto m = impl_->SetMeta("next_item", *n + 1); !m) return m;
+    auto row = impl_->InsertItem(kMe, id.n, false);
+    if (!row) return std::unexpected(row.error());
+    proto::Op op;
+    auto* c = op.mutable_create();
+    c->set_n(id.n);
+    c->set_type(proto::WISH);
+    c->set_text(std::string(text));
+    c->set_importance(static_cast<std::uint32_t>(importance));
+    return impl_->AppendLocal(std::move(op), *row, false);
+  });
+  if (!s) return std::unexpected(s.error());
+  return id;
+}
+
+Result<ItemId> SharedStore::AddGive(std::string_view text, GiveSize size,
+                                    std::optional<ItemId> for_wish,
+                                    std::optional<ItemId> smaller_than) {
+  if (auto s = ValidateText(text); !s) return std::unexpected(s.error());
+  if (auto s = ValidSize(size); !s) return std::unexpected(s.error());
+  if (for_wish) {
+    if (for_wish->author != kPartner) {
+      return Fail(Errc::kInvalidInput,
+                  "--for must be one of your partner's wishes");
+    }
+    auto wish = impl_->ItemNow(kPartner, for_wish->n);
+    if (!wish) return std::unexpected(wish.error());
+    if (!*wish) return NoItem();
+    if ((*wish)->kind != ItemKind::kWish) {
+      return Fail(Errc::kInvalidInput,
+                  "--for must be one of your partner's wishes");
+    }
+  }
+  if (smaller_than) {
+    auto rung = impl_->ItemNow(smaller_than->author, smaller_than->n);
+    if (!rung) return std::unexpected(rung.error());
+    if (!*rung) return NoItem();
+    if ((*rung)->kind == ItemKind::kNote) {
+      return Fail(Errc::kInvalidInput,
+                  "--smaller-than must be a wish or a give");
+    }
+  }
+  ItemId id{kMe, 0};
+  auto s = InTransaction(*impl_->db, [&]() -> Status {
+    auto n = impl_->Meta("next_item");
+    if (!n) return std::unexpected(n.error());
+    id.n = static_cast<std::uint64_t>(*n);
+    if (auto m = impl_->SetMeta("next_item", *n + 1); !m) return m;
+    auto row = impl_->InsertItem(kMe, id.n, false);
+    if (!row) return std::unexpected(row.error());
+    proto::Op op;
+    auto* c = op.mutable_create();
+    c->set_n(id.n);
+    c->set_type(proto::GIVE);
+    c->set_text(std::string(text));
+    c->set_size(static_cast<proto::GiveSize>(size));
+    if (for_wish) {
+      c->mutable_for_item()->set_other(true);
+      c->mutable_for_item()->set_n(for_wish->n);
+    }
+    if (smaller_than) {
+      c->mutable_smaller_than()->set_other(smaller_than->author == kPartner);
+      c->mutable_smaller_than()->set_n(smaller_than->n);
+    }
+    return impl_->AppendLocal(std::move(op), *row, false);
+  });
+  if (!s) return std::unexpected(s.error());
+  return id;
+}
+
+Status SharedStore::Edit(ItemId id, std::optional<std::string_view> text,
+                         std::optional<int> importance,
+                         std::optional<GiveSize> size) {
+  if (id.author != kMe)
+    return Fail(Errc::kInvalidInput, "you can only edit your own items");
+  if (text) {
+    if (auto s = ValidateText(*text); !s) return s;
+  }
+  if (importance) {
+    if (auto s = ValidImportance(*importance); !s) return s;
+  }
+  if (size) {
+    if (auto s = ValidSize(*size); !s) return s;
+  }
+  auto item = impl_->ItemNow(kMe, id.n);
+  if (!item) return std::unexpected(item.error());
+  if (!*item || (*item)->kind == ItemKind::kNote) return NoItem();
+  if ((importance && (*item)->kind != ItemKind::kWish) ||
+      (size && (*item)->kind != ItemKind::kGive)) {
+    return Fail(Errc::kInvalidInput,
+                "importance is for wishes, size for gives");
+  }
+  auto row = impl_->FindItem(kMe, id.n);
+  if (!row) return std::unexpected(row.error());
+  proto::Op op;
+  auto* e = op.mutable_edit();
+  e->set_n(id.n);
+  if (text) e->set_text(std::string(*text));
+  if (importance) e->set_importance(static_cast<std::uint32_t>(*importance));
+  if (size) e->set_size(static_cast<proto::GiveSize>(*size));
+  return InTransaction(*impl_->db, [&] {
+    return impl_->AppendLocal(std::move(op), **row, false);
+  });
+}
+
+Status SharedStore::Share(ItemId id) {
+  if (id.author != kMe)
+    return Fail(Errc::kInvalidInput, "you can only share your own items");
+  auto item = impl_->ItemNow(kMe, id.n);
+  if (!item) return std::unexpected(item.error());
+  if (!*item) return NoItem();
+  if ((*item)->shared) return {};  // notes are shared at creation
+  auto row = impl_->FindItem(kMe, id.n);
+  if (!row) return std::unexpected(row.error());
+  proto::Op op;
+  op.mutable_share()->set_n(id.n);
+  return InTransaction(*impl_->db, [&] {
+    return impl_->AppendLocal(std::move(op), **row, false);
+  });
+}
+
+Status SharedStore::Withdraw(ItemId id) {
+  if (id.author != kMe) {
+    return Fail(Errc::kInvalidInput, "you can only withdraw your own items");
+  }
+  auto row = impl_->FindItem(kMe, id.n);
+  if (!row) return std::unexpected(row.error());
+  if (!*row || !(*row)->has_key) return NoItem();
+  auto s = InTransaction(*impl_->db, [&]() -> Status {
+    if (auto e = impl_->EraseItemContent((*row)->ref); !e) return e;
+    if (!(*row)->released) return {};  // never left: nothing to tell
+    proto::Op op;
+    op.mutable_withdraw()->set_n(id.n);
+    return impl_->AppendLocal(std::move(op), **row, true);
+  });
+  if (!s) return s;
+  return impl_->db->CheckpointTruncate();  // the old pages leave the WAL too
+}
+
+Status SharedStore::SetConsent(ConsentKind kind, bool on) {
+  auto st = impl_->db->Prepare(
+      "SELECT value FROM consents WHERE author = 0 AND kind = ?");
+  st.Bind(1, static_cast<std::int64_t>(kind));
+  auto row = st.Step();
+  if (!row) return std::unexpected(row.error());
+  if (*row ? (st.ColumnInt(0) != 0) == on : !on) return {};  // already so
+  proto::Op op;
+  op.mutable_consent()->set_kind(static_cast<proto::ConsentKind>(kind));
+  op.mutable_consent()->set_on(on);
+  return InTransaction(*impl_->db, [&] {
+    return impl_->AppendLocal(std::move(op), std::nullopt, true);
+  });
+}
+
+namespace {
+Status RespondOp(SharedStore::Impl& impl, ItemId give, proto::ResponseKind kind,
+                 Progress progress) {
+  if (give.author != kPartner) {
+    return Fail(Errc::kInvalidInput,
+                "you can only respond to your partner's gives");
+  }
+  auto item = impl.ItemNow(kPartner, give.n);
+  if (!item) return std::unexpected(item.error());
+  if (!*item) return NoItem();
+  if ((*item)->kind != ItemKind::kGive) {
+    return Fail(Errc::kInvalidInput,
+                "only your partner's gives can be chosen, done or thanked");
+  }
+  if (kind == proto::THANKED) {
+    if ((*item)->thanked) return {};
+  } else if (progress <= (*item)->progress) {
+    if (progress == (*item)->progress) return {};
+    return Fail(Errc::kInvalidInput, "that give is already further along");
+  }
+  auto row = impl.FindItem(kPartner, give.n);
+  if (!row) return std::unexpected(row.error());
+  proto::Op op;
+  op.mutable_respond()->set_n(give.n);
+  op.mutable_respond()->set_kind(kind);
+  return InTransaction(
+      *impl.db, [&] { return impl.AppendLocal(std::move(op), **row, true); });
+}
+}  // namespace
+
+Status SharedStore::Respond(ItemId partner_give, Progress progress) {
+  if (progress == Progress::kOffered) {
+    return Fail(Errc::kInvalidInput, "a response is chosen or done");
+  }
+  return RespondOp(*impl_, partner_give,
+                   progress == Progress::kChosen ? proto::CHOSEN : proto::DONE,
+                   progress);
+}
+
+Status SharedStore::MarkThanked(ItemId partner_give) {
+  return RespondOp(*impl_, partner_give, proto::THANKED, Progress::kOffered);
+}
+
+Result<ItemId> SharedStore::AddNote(std::string_view text) {
+  if (auto s = ValidateText(text); !s) return std::unexpected(s.error());
+  ItemId id{kMe, 0};
+  auto s = InTransaction(*impl_->db, [&]() -> Status {
+    auto n = impl_->Meta("next_item");
+    if (!n) return std::unexpected(n.error());
+    id.n = static_cast<std::uint64_t>(*n);
+    if (auto m = impl_->SetMeta("next_item", *n + 1); !m) return m;
+    auto row = impl_->InsertItem(kMe, id.n, false);
+    if (!row) return std::unexpected(row.error());
+    proto::Op op;
+    op.mutable_note()->set_n(id.n);
+    op.mutable_note()->set_text(std::string(text));
+    return impl_->AppendLocal(std::move(op), *row, false);
+  });
+  if (!s) return std::unexpected(s.error());
+  return id;
+}
+
+Status SharedStore::AnswerPrivately(ItemId partner_wish, PrivateAnswer answer) {
+  if (partner_wish.author != kPartner) {
+    return Fail(Errc::kInvalidInput,
+                "private answers are for your partner's wishes");
+  }
+  const int v = static_cast<int>(answer);
+  if (v < 1 || v > 2)
+    return Fail(Errc::kInvalidInput, "answer is not-yet or no");
+  auto item = impl_->ItemNow(kPartner, partner_wish.n);
+  if (!item) return std::unexpected(item.error());
+  if (!*item) return NoItem();
+  if ((*item)->kind != ItemKind::kWish) {
+    return Fail(Errc::kInvalidInput,
+                "private answers are for your partner's wishes");
+  }
+  const Bytes plain{static_cast<std::uint8_t>(v)};
+  auto st = impl_->db->Prepare(
+      "INSERT INTO private_answers(n, answer) VALUES (?, ?)"
+      " ON CONFLICT(n) DO UPDATE SET answer = excluded.answer");
+  st.Bind(1, static_cast<std::int64_t>(partner_wish.n));
+  st.Bind(2,
+          crypto::Seal(impl_->local_key, plain,
+                       AsBytes(AtRestAd("answers", kPartner, partner_wish.n))));
+  return st.Run();
+}
+
+Result<std::optional<PrivateAnswer>> SharedStore::PrivateAnswerFor(
+    ItemId partner_wish) {
+  if (partner_wish.author != kPartner) return std::optional<PrivateAnswer>();
+  auto st =
+      impl_->db->Prepare("SELECT answer FROM private_answers WHERE n = ?");
+  st.Bind(1, static_cast<std::int64_t>(partner_wish.n));
+  auto row = st.Step();
+  if (!row) return std::unexpected(row.error());
+  if (!*row) return std::optional<PrivateAnswer>();
+  auto plain =
+      crypto::Open(impl_->local_key, st.ColumnBlob(0),
+                   AsBytes(AtRestAd("answers", kPartner, partner_wish.n)));
+  if (!plain || plain->size() != 1 || (*plain)[0] < 1 || (*plain)[0] > 2) {
+    return Fail(Errc::kCorrupt, "a private answer does not open");
+  }
+  return std::optional<PrivateAnswer>(static_cast<PrivateAnswer>((*plain)[0]));
+}
+
+Result<std::uint64_t> SharedStore::LocalChangeCounter() {
+  auto v = impl_->Meta("changes");
+  if (!v) return std::unexpected(v.error());
+  return static_cast<std::uint64_t>(*v);
+}
+
+}  // namespace inch::store

@@ -1,0 +1,195 @@
+// SharedStore reading: loading and opening the logs for the fold, the
+// per-item fold used to validate local actions, Preview (through the one
+// consent gate), counts, and the short item ids people type.
+#include <algorithm>
+#include <cctype>
+
+#include "crypto/aead.hpp"
+#include "store/shared/consent_gate.hpp"
+#include "store/shared/op_codec.hpp"
+#include "store/shared/shared_store_impl.hpp"
+
+namespace inch::store {
+
+Result<std::vector<OpWithAuthor>> SharedStore::Impl::LoadOps(
+    bool released_only) {
+  // Ordered by item so each item key is opened once, into one reused slot.
+  const std::string sql =
+      std::string(
+          "SELECT o.author, o.seq, o.sealing, o.item, o.body, o.hlc, i.author, "
+          "i.n, i.key"
+          " FROM ops o LEFT JOIN items i ON i.id = o.item") +
+      (released_only ? " WHERE o.author = 1 OR o.release IS NOT NULL" : "") +
+      " ORDER BY o.item";
+  auto st = db->Prepare(sql);
+  std::vector<OpWithAuthor> out;
+  std::int64_t key_ref = -1;
+  bool key_ok = false;
+  crypto::Secret item_key(crypto::kKeyBytes);
+  for (;;) {
+    auto row = st.Step();
+    if (!row) return std::unexpected(row.error());
+    if (!*row) break;
+    const int author = static_cast<int>(st.ColumnInt(0));
+    const auto seq = static_cast<std::uint64_t>(st.ColumnInt(1));
+    const auto sealing = st.ColumnInt(2);
+    if (sealing == kSealedErased) continue;  // contributes nothing to state
+    const crypto::Secret* key = &shared_key;
+    if (sealing == kSealedItem) {
+      const std::int64_t ref = st.ColumnInt(3);
+      if (ref != key_ref) {
+        key_ref = ref;
+        key_ok = false;
+        if (!st.ColumnIsNull(8)) {
+          auto k = OpenItemKey(static_cast<int>(st.ColumnInt(6)),
+                               static_cast<std::uint64_t>(st.ColumnInt(7)),
+                               st.ColumnBlob(8));
+          if (!k) return std::unexpected(k.error());
+          std::copy(k->data(), k->data() + k->size(), item_key.data());
+          key_ok = true;
+        }
+      }
+      if (!key_ok) continue;  // withdrawn: content is gone
+      key = &item_key;
+    }
+    auto op = OpenAtRest(*key, st.ColumnBlob(4), author, seq);
+    if (!op) return std::unexpected(op.error());
+    out.push_back(OpWithAuthor{author, std::move(*op)});
+  }
+  return out;
+}
+
+Result<std::optional<ItemState>> SharedStore::Impl::ItemNow(int author,
+                                                            std::uint64_t n) {
+  auto row = FindItem(author, n);
+  if (!row) return std::unexpected(row.error());
+  if (!*row || !(*row)->has_key) return std::optional<ItemState>();
+  auto key = ItemKey(**row);
+  if (!key) return std::unexpected(key.error());
+  auto st =
+      db->Prepare("SELECT author, seq, sealing, body FROM ops WHERE item = ?");
+  st.Bind(1, (*row)->ref);
+  std::vector<OpWithAuthor> ops;
+  for (;;) {
+    auto more = st.Step();
+    if (!more) return std::unexpected(more.error());
+    if (!*more) break;
+    const auto sealing = st.ColumnInt(2);
+    if (sealing == kSealedErased) continue;
+    const int op_author = static_cast<int>(st.ColumnInt(0));
+    auto op =
+        OpenAtRest(sealing == kSealedItem ? *key : shared_key, st.ColumnBlob(3),
+                   op_author, static_cast<std::uint64_t>(st.ColumnInt(1)));
+    if (!op) return std::unexpected(op.error());
+    ops.push_back(OpWithAuthor{op_author, std::move(*op)});
+  }
+  State s = Fold(ops, MeLow());
+  auto it = s.items.find(ItemId{author, n});
+  if (it == s.items.end()) return std::optional<ItemState>();
+  return std::optional<ItemState>(std::move(it->second));
+}
+
+Result<State> SharedStore::CurrentState() {
+  auto ops = impl_->LoadOps(false);
+  if (!ops) return std::unexpected(ops.error());
+  return Fold(*ops, impl_->MeLow());
+}
+
+Result<State> SharedStore::SharedState() {
+  auto ops = impl_->LoadOps(true);
+  if (!ops) return std::unexpected(ops.error());
+  return Fold(*ops, impl_->MeLow());
+}
+
+Result<std::vector<PreviewEntry>> SharedStore::Preview() {
+  auto state = CurrentState();
+  if (!state) return std::unexpected(state.error());
+  const GateInputs in{state->consent[kMe][0].on, state->consent[kPartner][0].on,
+                      state->consent[kMe][1].on,
+                      state->consent[kPartner][1].on};
+  std::vector<PreviewEntry> out;
+  for (auto& [id, item] : state->items) {
+    if (id.author != kMe) continue;
+    auto row = impl_->FindItem(kMe, id.n);
+    if (!row) return std::unexpected(row.error());
+    const bool released = *row && (*row)->released;
+    const OpInfo info{
+        item.kind == ItemKind::kNote ? OpClass::kNote : OpClass::kListItem,
+        item.shared, released};
+    PreviewState ps;
+    if (released || MayRelease(info, in)) {
+      ps = PreviewState::kSent;
+    } else if (!item.shared) {
+      ps = PreviewState::kDraft;
+    } else if (!(item.kind == ItemKind::kNote ? in.my_notes : in.my_lists)) {
+      ps = PreviewState::kWaitingForMe;
+    } else {
+      ps = PreviewState::kWaitingForPartner;
+    }
+    out.push_back(PreviewEntry{item, ps});
+  }
+  return out;
+}
+
+Result<SharedCounts> SharedStore::Counts() {
+  auto state = CurrentState();
+  if (!state) return std::unexpected(state.error());
+  SharedCounts c;
+  for (const auto& [id, item] : state->items) {
+    const bool note = item.kind == ItemKind::kNote;
+    if (id.author == kMe) {
+      (note ? c.my_notes : c.my_items)++;
+    } else {
+      (note ? c.partner_notes : c.partner_items)++;
+    }
+  }
+  auto st = impl_->db->Prepare(
+      "SELECT count(*) FROM ops WHERE author = 0 AND release IS NULL");
+  auto row = st.Step();
+  if (!row) return std::unexpected(row.error());
+  c.unreleased_ops = static_cast<std::size_t>(st.ColumnInt(0));
+  return c;
+}
+
+namespace {
+// Hex digits needed so the two node ids' prefixes differ (at least 4).
+std::size_t PrefixLen(const std::string& a, const std::string& b) {
+  std::size_t len = 4;
+  if (b.empty()) return len;
+  while (len < a.size() && a.compare(0, len, b, 0, len) == 0) ++len;
+  return len;
+}
+}  // namespace
+
+std::string SharedStore::FormatId(ItemId id) {
+  const std::size_t len = PrefixLen(impl_->my_node_id, impl_->partner_node_id);
+  const std::string& node =
+      id.author == kMe ? impl_->my_node_id : impl_->partner_node_id;
+  return node.substr(0, len) + "-" + std::to_string(id.n);
+}
+
+Result<ItemId> SharedStore::ParseId(std::string_view text) {
+  const auto dash = text.find('-');
+  if (dash == std::string_view::npos || dash == 0 || dash + 1 >= text.size() ||
+      text.size() - dash - 1 > 18) {
+    return Fail(Errc::kInvalidInput, "not an item id: " + std::string(text));
+  }
+  std::string prefix(text.substr(0, dash));
+  for (char& ch : prefix)
+    ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  std::uint64_t n = 0;
+  for (char ch : text.substr(dash + 1)) {
+    if (ch < '0' || ch > '9')
+      return Fail(Errc::kInvalidInput, "not an item id: " + std::string(text));
+    n = n * 10 + static_cast<std::uint64_t>(ch - '0');
+  }
+  const bool mine = impl_->my_node_id.starts_with(prefix);
+  const bool theirs = !impl_->partner_node_id.empty() &&
+                      impl_->partner_node_id.starts_with(prefix);
+  if (n == 0 || mine == theirs) {
+    return Fail(Errc::kNotFound, "no item " + std::string(text));
+  }
+  return ItemId{mine ? kMe : kPartner, n};
+}
+
+}  // namespace inch::store

@@ -1,0 +1,350 @@
+// SharedStore: opening and migrating shared.db, the partner pin, and the
+// helpers (clock, item keys, sealing at rest) the other parts build on.
+// Schema invariants: my ops are (author 0, local seq), released ones carry a
+// contiguous release number; partner ops are (author 1, its release seq).
+#include <sodium.h>
+
+#include <chrono>
+
+#include "common/check.hpp"
+#include "crypto/aead.hpp"
+#include "crypto/identity.hpp"
+#include "store/shared/op_codec.hpp"
+#include "store/shared/shared_store_impl.hpp"
+
+namespace inch::store {
+namespace {
+
+constexpr std::int64_t kApplicationId = 0x696e6373;  // "incs"
+constexpr std::int64_t kSchemaVersion = 1;
+
+// Migration n takes user_version n-1 to n; each runs in one transaction.
+constexpr const char* kMigrations[] = {
+    // 1: the first schema.
+    "CREATE TABLE meta(key TEXT PRIMARY KEY, value INTEGER NOT NULL) STRICT;"
+    "CREATE TABLE items(id INTEGER PRIMARY KEY, author INTEGER NOT NULL,"
+    "  n INTEGER NOT NULL, key BLOB, released INTEGER NOT NULL DEFAULT 0,"
+    "  UNIQUE(author, n)) STRICT;"
+    "CREATE TABLE ops(author INTEGER NOT NULL, seq INTEGER NOT NULL,"
+    "  hlc INTEGER NOT NULL, item INTEGER, release INTEGER,"
+    "  sealing INTEGER NOT NULL, body BLOB, PRIMARY KEY(author, seq)) STRICT;"
+    "CREATE UNIQUE INDEX ops_release ON ops(release) WHERE author = 0;"
+    "CREATE INDEX ops_item ON ops(item) WHERE item IS NOT NULL;"
+    "CREATE TABLE consents(author INTEGER NOT NULL, kind INTEGER NOT NULL,"
+    "  hlc INTEGER NOT NULL, value INTEGER NOT NULL, PRIMARY KEY(author, "
+    "kind)) STRICT;"
+    "CREATE TABLE partner(id INTEGER PRIMARY KEY CHECK (id = 1),"
+    "  public_key BLOB NOT NULL, secret BLOB NOT NULL, address BLOB) STRICT;"
+    "CREATE TABLE private_answers(n INTEGER PRIMARY KEY, answer BLOB NOT NULL) "
+    "STRICT;"
+    "INSERT INTO meta(key, value) VALUES ('hlc', 0), ('next_seq', 1),"
+    "  ('next_item', 1), ('next_release', 1), ('received', 0), ('changes', 0);",
+};
+static_assert(std::size(kMigrations) == kSchemaVersion);
+
+crypto::Secret DeriveLocalKey(const crypto::Secret& shared_key) {
+  static constexpr std::string_view kContext = "inch-local-answers v1";
+  crypto::Secret key(32);
+  INCH_CHECK(crypto_generichash(
+                 key.data(), key.size(),
+                 reinterpret_cast<const unsigned char*>(kContext.data()),
+                 kContext.size(), shared_key.data(), shared_key.size()) == 0);
+  return key;
+}
+
+}  // namespace
+
+std::string AtRestAd(std::string_view table, int author, std::uint64_t a) {
+  return std::string(table) + "/" + std::to_string(author) + "/" +
+         std::to_string(a);
+}
+
+SharedStore::SharedStore(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+SharedStore::~SharedStore() = default;
+
+Result<std::unique_ptr<SharedStore>> SharedStore::Open(
+    const std::string& path, crypto::Secret shared_key, Bytes my_public_key,
+    bool create) {
+  if (shared_key.size() != crypto::kKeyBytes || my_public_key.size() != 32) {
+    return Fail(Errc::kInvalidInput,
+                "shared store needs a 32-byte key and public key");
+  }
+  auto db = Database::Open(path, create);
+  if (!db) return std::unexpected(db.error());
+  auto impl = std::make_unique<Impl>();
+  impl->db = std::move(*db);
+  impl->local_key = DeriveLocalKey(shared_key);
+  impl->shared_key = std::move(shared_key);
+  impl->my_pk = std::move(my_public_key);
+  impl->my_node_id = crypto::NodeId(impl->my_pk);
+  if (auto s = impl->Migrate(create); !s) return Wrap(s.error(), path);
+  if (auto s = impl->LoadPartnerCache(); !s) return Wrap(s.error(), path);
+  return std::unique_ptr<SharedStore>(new SharedStore(std::move(impl)));
+}
+
+Status SharedStore::Impl::Migrate(bool created) {
+  auto app = db->PragmaInt("application_id");
+  if (!app) return std::unexpected(app.error());
+  auto version = db->PragmaInt("user_version");
+  if (!version) return std::unexpected(version.error());
+  if (*app != 0 && *app != kApplicationId) {
+    return Fail(Errc::kInvalidInput, "not an inch shared store");
+  }
+  if (*version > kSchemaVersion) {
+    return Fail(Errc::kTooNew, "written by a newer inch (schema " +
+                                   std::to_string(*version) +
+                                   "); upgrade inch");
+  }
+  if (*app == 0 && !created)
+    return Fail(Errc::kCorrupt, "shared store is empty");
+  for (std::int64_t v = *version; v < kSchemaVersion; ++v) {
+    auto tx = Transaction::Begin(*db);
+    if (!tx) return std::unexpected(tx.error());
+    if (auto s = db->Exec(kMigrations[v]); !s) return s;
+    if (auto s = db->SetPragmaInt("application_id", kApplicationId); !s)
+      return s;
+    if (auto s = db->SetPragmaInt("user_version", v + 1); !s) return s;
+    if (auto s = tx->Commit(); !s) return s;
+  }
+  return {};
+}
+
+Status SharedStore::Impl::LoadPartnerCache() {
+  partner_pk.clear();
+  partner_node_id.clear();
+  auto st = db->Prepare("SELECT public_key FROM partner WHERE id = 1");
+  auto row = st.Step();
+  if (!row) return std::unexpected(row.error());
+  if (*row) {
+    partner_pk = st.ColumnBlob(0);
+    partner_node_id = crypto::NodeId(partner_pk);
+  }
+  return {};
+}
+
+bool SharedStore::Impl::MeLow() const {
+  return partner_pk.empty() || my_pk < partner_pk;
+}
+
+Result<std::int64_t> SharedStore::Impl::Meta(const std::string& key) {
+  auto st = db->Prepare("SELECT value FROM meta WHERE key = ?");
+  st.Bind(1, key);
+  auto row = st.Step();
+  if (!row) return std::unexpected(row.error());
+  if (!*row) return Fail(Errc::kCorrupt, "shared store lacks meta " + key);
+  return st.ColumnInt(0);
+}
+
+Status SharedStore::Impl::SetMeta(const std::string& key, std::int64_t value) {
+  return db->Prepare("UPDATE meta SET value = ? WHERE key = ?")
+      .Bind(1, value)
+      .Bind(2, key)
+      .Run();
+}
+
+Result<std::uint64_t> SharedStore::Impl::NextHlc() {
+  auto last = Meta("hlc");
+  if (!last) return std::unexpected(last.error());
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                      std::chrono::system_clock::now().time_since_epoch())
+                      .count();
+  const std::uint64_t now = static_cast<std::uint64_t>(ms) << 16;
+  const std::uint64_t next =
+      std::max(now, static_cast<std::uint64_t>(*last) + 1);
+  if (auto s = SetMeta("hlc", static_cast<std::int64_t>(next)); !s) {
+    return std::unexpected(s.error());
+  }
+  return next;
+}
+
+Status SharedStore::Impl::ObserveHlc(std::uint64_t hlc) {
+  auto last = Meta("hlc");
+  if (!last) return std::unexpected(last.error());
+  // Clamp to the signed range SQLite stores; a larger clock is just capped.
+  const std::uint64_t capped = std::min<std::uint64_t>(hlc, INT64_MAX - 1);
+  if (capped <= static_cast<std::uint64_t>(*last)) return {};
+  return SetMeta("hlc", static_cast<std::int64_t>(capped));
+}
+
+namespace {
+ItemRow RowFrom(Statement& st) {
+  ItemRow r;
+  r.ref = st.ColumnInt(0);
+  r.author = static_cast<int>(st.ColumnInt(1));
+  r.n = static_cast<std::uint64_t>(st.ColumnInt(2));
+  r.has_key = !st.ColumnIsNull(3);
+  r.released = st.ColumnInt(4) != 0;
+  return r;
+}
+}  // namespace
+
+Result<std::optional<ItemRow>> SharedStore::Impl::FindItem(int author,
+                                                           std::uint64_t n) {
+  auto st = db->Prepare(
+      "SELECT id, author, n, key, released FROM items WHERE author = ? AND n = "
+      "?");
+  st.Bind(1, author).Bind(2, static_cast<std::int64_t>(n));
+  auto row = st.Step();
+  if (!row) return std::unexpected(row.error());
+  if (!*row) return std::optional<ItemRow>();
+  return std::optional<ItemRow>(RowFrom(st));
+}
+
+Result<std::optional<ItemRow>> SharedStore::Impl::FindItemByRef(
+    std::int64_t ref) {
+  auto st = db->Prepare(
+      "SELECT id, author, n, key, released FROM items WHERE id = ?");
+  st.Bind(1, ref);
+  auto row = st.Step();
+  if (!row) return std::unexpected(row.error());
+  if (!*row) return std::optional<ItemRow>();
+  return std::optional<ItemRow>(RowFrom(st));
+}
+
+Result<ItemRow> SharedStore::Impl::InsertItem(int author, std::uint64_t n,
+                                              bool tombstone) {
+  auto st = db->Prepare("INSERT INTO items(author, n, key) VALUES (?, ?, ?)");
+  st.Bind(1, author).Bind(2, static_cast<std::int64_t>(n));
+  if (tombstone) {
+    st.BindNull(3);
+  } else {
+    crypto::Secret key = crypto::Secret::Random(crypto::kKeyBytes);
+    st.Bind(3, crypto::Seal(shared_key, key.view(),
+                            AsBytes(AtRestAd("items", author, n))));
+  }
+  if (auto s = st.Run(); !s) return std::unexpected(s.error());
+  return ItemRow{db->LastInsertRowid(), author, n, !tombstone, false};
+}
+
+Result<crypto::Secret> SharedStore::Impl::OpenItemKey(int author,
+                                                      std::uint64_t n,
+                                                      ByteView sealed) {
+  auto key =
+      crypto::Open(shared_key, sealed, AsBytes(AtRestAd("items", author, n)));
+  if (!key) return Fail(Errc::kCorrupt, "an item key does not open");
+  crypto::Secret out = crypto::Secret::CopyOf(*key);
+  crypto::Wipe(*key);
+  return out;
+}
+
+Result<crypto::Secret> SharedStore::Impl::ItemKey(const ItemRow& row) {
+  auto st =
+      db->Prepare("SELECT key FROM items WHERE id = ? AND key IS NOT NULL");
+  st.Bind(1, row.ref);
+  auto found = st.Step();
+  if (!found) return std::unexpected(found.error());
+  if (!*found) return Fail(Errc::kNotFound, "that item was withdrawn");
+  return OpenItemKey(row.author, row.n, st.ColumnBlob(0));
+}
+
+Bytes SharedStore::Impl::SealAtRest(const crypto::Secret& key,
+                                    const proto::Op& op, int author,
+                                    std::uint64_t seq) {
+  std::string plain;
+  INCH_CHECK(op.SerializeToString(&plain));
+  Bytes sealed = crypto::SealPadded(key, AsBytes(plain),
+                                    AsBytes(AtRestAd("ops", author, seq)), 64);
+  sodium_memzero(plain.data(), plain.size());
+  return sealed;
+}
+
+Result<proto::Op> SharedStore::Impl::OpenAtRest(const crypto::Secret& key,
+                                                ByteView body, int author,
+                                                std::uint64_t seq) {
+  auto plain =
+      crypto::OpenPadded(key, body, AsBytes(AtRestAd("ops", author, seq)), 64);
+  if (!plain) return Fail(Errc::kCorrupt, "a stored op does not open");
+  proto::Op op;
+  bool ok = op.ParseFromArray(plain->data(), static_cast<int>(plain->size()));
+  crypto::Wipe(*plain);
+  if (!ok) return Fail(Errc::kCorrupt, "a stored op does not parse");
+  return op;
+}
+
+Status SharedStore::Impl::InsertOp(int author, std::uint64_t seq,
+                                   std::uint64_t hlc,
+                                   std::optional<std::int64_t> item,
+                                   std::optional<std::uint64_t> release,
+                                   Sealing sealing, const Bytes* body) {
+  auto st = db->Prepare(
+      "INSERT INTO ops(author, seq, hlc, item, release, sealing, body)"
+      " VALUES (?, ?, ?, ?, ?, ?, ?)");
+  st.Bind(1, author).Bind(2, static_cast<std::int64_t>(seq));
+  st.Bind(3,
+          static_cast<std::int64_t>(std::min<std::uint64_t>(hlc, INT64_MAX)));
+  item ? st.Bind(4, *item) : st.BindNull(4);
+  release ? st.Bind(5, static_cast<std::int64_t>(*release)) : st.BindNull(5);
+  st.Bind(6, static_cast<std::int64_t>(sealing));
+  body ? st.Bind(7, *body) : st.BindNull(7);
+  return st.Run();
+}
+
+// ---- Pairing. ----
+
+Status SharedStore::SetPartner(ByteView partner_public_key,
+                               const crypto::Secret& pair_secret) {
+  if (partner_public_key.size() != 32 || pair_secret.size() < 16 ||
+      pair_secret.size() > 64) {
+    return Fail(Errc::kInvalidInput, "bad partner key or pair secret");
+  }
+  if (Bytes(partner_public_key.begin(), partner_public_key.end()) ==
+      impl_->my_pk) {
+    return Fail(Errc::kInvalidInput, "a node cannot pair with itself");
+  }
+  if (!impl_->partner_pk.empty())
+    return Fail(Errc::kExists, "already paired; unpair first");
+  auto& db = *impl_->db;
+  auto tx = Transaction::Begin(db);
+  if (!tx) return std::unexpected(tx.error());
+  auto st = db.Prepare(
+      "INSERT INTO partner(id, public_key, secret) VALUES (1, ?, ?)");
+  st.Bind(1, partner_public_key);
+  st.Bind(2, crypto::Seal(impl_->shared_key, pair_secret.view(),
+                          AsBytes("partner/secret")));
+  if (auto s = st.Run(); !s) return s;
+  if (auto s = tx->Commit(); !s) return s;
+  return impl_->LoadPartnerCache();
+}
+
+Result<std::optional<PartnerInfo>> SharedStore::Partner() {
+  auto st = impl_->db->Prepare(
+      "SELECT public_key, address FROM partner WHERE id = 1");
+  auto row = st.Step();
+  if (!row) return std::unexpected(row.error());
+  if (!*row) return std::optional<PartnerInfo>();
+  PartnerInfo info;
+  info.public_key = st.ColumnBlob(0);
+  info.node_id = crypto::NodeId(info.public_key);
+  if (!st.ColumnIsNull(1)) {
+    auto addr = crypto::Open(impl_->shared_key, st.ColumnBlob(1),
+                             AsBytes("partner/address"));
+    if (!addr) return Fail(Errc::kCorrupt, "partner address does not open");
+    info.last_address.assign(addr->begin(), addr->end());
+  }
+  return std::optional<PartnerInfo>(std::move(info));
+}
+
+Result<crypto::Secret> SharedStore::PairSecret() {
+  auto st = impl_->db->Prepare("SELECT secret FROM partner WHERE id = 1");
+  auto row = st.Step();
+  if (!row) return std::unexpected(row.error());
+  if (!*row) return Fail(Errc::kNotFound, "not paired");
+  auto secret = crypto::Open(impl_->shared_key, st.ColumnBlob(0),
+                             AsBytes("partner/secret"));
+  if (!secret) return Fail(Errc::kCorrupt, "pair secret does not open");
+  crypto::Secret out = crypto::Secret::CopyOf(*secret);
+  crypto::Wipe(*secret);
+  return out;
+}
+
+Status SharedStore::SetPartnerAddress(std::string_view host_port) {
+  if (impl_->partner_pk.empty()) return Fail(Errc::kNotFound, "not paired");
+  auto st = impl_->db->Prepare("UPDATE partner SET address = ? WHERE id = 1");
+  st.Bind(1, crypto::Seal(impl_->shared_key, AsBytes(host_port),
+                          AsBytes("partner/address")));
+  return st.Run();
+}
+
+bool SharedStore::MeLow() { return impl_->MeLow(); }
+
+}  // namespace inch::store

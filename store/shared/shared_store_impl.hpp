@@ -1,0 +1,91 @@
+// Internal to store/shared: the SharedStore's state and the helpers its
+// three source files share (schema, keys, sealing at rest, the local log).
+// Not a public header: nothing outside store/shared includes it.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "crypto/secret.hpp"
+#include "proto/ops.pb.h"
+#include "store/shared/shared_store.hpp"
+#include "store/shared/state.hpp"
+#include "store/sqlite.hpp"
+
+namespace inch::store {
+
+// How an op row's body is sealed at rest (a plaintext column, so the right
+// key is known before opening; it reveals only "content op or not").
+enum Sealing : std::int64_t {
+  kSealedShared =
+      0,  // under the shared subkey (consents, withdrawals, responses)
+  kSealedItem = 1,    // under the item's own key (content)
+  kSealedErased = 2,  // body NULL: the item was withdrawn
+};
+
+struct ItemRow {
+  std::int64_t ref = 0;  // local integer id
+  int author = kMe;
+  std::uint64_t n = 0;
+  bool has_key = false;   // false once withdrawn (tombstone)
+  bool released = false;  // some op of it was released (my items)
+};
+
+class SharedStore::Impl {
+ public:
+  std::unique_ptr<Database> db;
+  crypto::Secret shared_key;
+  crypto::Secret local_key;  // private answers: never shared, never an op
+  Bytes my_pk;
+  std::string my_node_id;
+  Bytes partner_pk;  // empty when unpaired
+  std::string partner_node_id;
+
+  Status Migrate(bool created);
+  Status LoadPartnerCache();
+
+  Result<std::int64_t> Meta(const std::string& key);
+  Status SetMeta(const std::string& key, std::int64_t value);
+  // Advances the hybrid logical clock for a local op (inside a transaction).
+  Result<std::uint64_t> NextHlc();
+  // Folds a received clock into ours.
+  Status ObserveHlc(std::uint64_t hlc);
+
+  Result<std::optional<ItemRow>> FindItem(int author, std::uint64_t n);
+  Result<std::optional<ItemRow>> FindItemByRef(std::int64_t ref);
+  // Inserts an item row with a fresh random key (or a tombstone).
+  Result<ItemRow> InsertItem(int author, std::uint64_t n, bool tombstone);
+  Result<crypto::Secret> OpenItemKey(int author, std::uint64_t n,
+                                     ByteView sealed);
+  Result<crypto::Secret> ItemKey(const ItemRow& row);
+
+  Bytes SealAtRest(const crypto::Secret& key, const proto::Op& op, int author,
+                   std::uint64_t seq);
+  Result<proto::Op> OpenAtRest(const crypto::Secret& key, ByteView body,
+                               int author, std::uint64_t seq);
+  Status InsertOp(int author, std::uint64_t seq, std::uint64_t hlc,
+                  std::optional<std::int64_t> item,
+                  std::optional<std::uint64_t> release, Sealing sealing,
+                  const Bytes* body);
+
+  // Appends one of my ops in its own transaction; `item` is the row the op
+  // is about (content ops are sealed under its key unless `shared_seal`).
+  Status AppendLocal(proto::Op op, const std::optional<ItemRow>& item,
+                     bool shared_seal);
+  // Erases every op of an item (inside a transaction): my unreleased ops
+  // are deleted, the others keep only their header; the key goes.
+  Status EraseItemContent(std::int64_t ref);
+
+  // All ops (or only what both nodes hold) opened, for the fold.
+  Result<std::vector<OpWithAuthor>> LoadOps(bool released_only);
+  // The fold of one item's ops; nullopt if absent or withdrawn.
+  Result<std::optional<ItemState>> ItemNow(int author, std::uint64_t n);
+  bool MeLow() const;
+};
+
+std::string AtRestAd(std::string_view table, int author, std::uint64_t a);
+
+}  // namespace inch::store

@@ -1,0 +1,403 @@
+// Unit tests of the shared store: local validation (issue 3 "Bad input"),
+// the consent gate through the Outbox, withdrawal, pairing state, schema
+// versions, and every kind of bad input from the partner.
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+
+#include "shared_test_util.hpp"
+#include "store/shared/consent_gate.hpp"
+#include "store/shared/op_codec.hpp"
+
+namespace inch::store {
+namespace {
+
+using testing::FullExchange;
+using testing::MakeNode;
+using testing::Node;
+using testing::Pair;
+using testing::Send;
+using testing::TempDir;
+
+class SharedStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(crypto::InitCrypto());
+    a = MakeNode(dir.path(), "a");
+    b = MakeNode(dir.path(), "b");
+    secret = Pair(a, b);
+  }
+  // Both ready for lists and notes, known on both sides.
+  void AllReady() {
+    ASSERT_TRUE(a->SetConsent(ConsentKind::kLists, true));
+    ASSERT_TRUE(b->SetConsent(ConsentKind::kLists, true));
+    ASSERT_TRUE(a->SetConsent(ConsentKind::kNotes, true));
+    ASSERT_TRUE(b->SetConsent(ConsentKind::kNotes, true));
+    FullExchange(a, b);
+  }
+  // A wire op sealed as `author` under the pair key.
+  Bytes Craft(const Bytes& author, proto::Op op, std::uint64_t seq,
+              std::uint64_t hlc = 1) {
+    op.set_seq(seq);
+    op.set_hlc(hlc);
+    return SealWireOp(PairOpKey(secret), author, op);
+  }
+  std::size_t PartnerItems(Node& n) {
+    auto s = n->CurrentState();
+    EXPECT_TRUE(s.has_value());
+    std::size_t count = 0;
+    for (auto& [id, item] : s->items) count += id.author == kPartner;
+    return count;
+  }
+  TempDir dir;
+  Node a, b;
+  crypto::Secret secret;
+};
+
+TEST_F(SharedStoreTest, RejectsBadLocalInput) {
+  EXPECT_EQ(a->AddWish("", 3).error().code, Errc::kInvalidInput);
+  EXPECT_EQ(a->AddWish("x", 0).error().code, Errc::kInvalidInput);
+  EXPECT_EQ(a->AddWish("x", 6).error().code, Errc::kInvalidInput);
+  EXPECT_EQ(a->AddWish(std::string(4097, 'x'), 3).error().code,
+            Errc::kInvalidInput);
+  EXPECT_TRUE(a->AddWish(std::string(4096, 'x'), 3).has_value());
+  EXPECT_EQ(a->AddWish("bad \xC0\xAF utf8", 3).error().code,
+            Errc::kInvalidInput);
+  EXPECT_EQ(a->AddWish("surrogate \xED\xA0\x80", 3).error().code,
+            Errc::kInvalidInput);
+  EXPECT_EQ(a->AddGive("x", static_cast<GiveSize>(4), {}, {}).error().code,
+            Errc::kInvalidInput);
+  EXPECT_EQ(a->AddGive("x", static_cast<GiveSize>(0), {}, {}).error().code,
+            Errc::kInvalidInput);
+  EXPECT_EQ(a->AddNote("").error().code, Errc::kInvalidInput);
+  EXPECT_TRUE(a->AddWish("ok \xE2\x9C\x93", 5).has_value());
+}
+
+TEST_F(SharedStoreTest, RejectsUnknownIdsAndWrongOwner) {
+  auto wish = a->AddWish("a question about my day", 4);
+  ASSERT_TRUE(wish);
+  EXPECT_EQ(a->Share(ItemId{kMe, 99}).error().code, Errc::kNotFound);
+  EXPECT_EQ(a->Withdraw(ItemId{kMe, 99}).error().code, Errc::kNotFound);
+  EXPECT_EQ(a->Respond(ItemId{kPartner, 1}, Progress::kChosen).error().code,
+            Errc::kNotFound);
+  // Responding to my own item.
+  auto give = a->AddGive("a walk", GiveSize::kSmall, {}, {});
+  ASSERT_TRUE(give);
+  EXPECT_EQ(a->Respond(*give, Progress::kChosen).error().code,
+            Errc::kInvalidInput);
+  EXPECT_EQ(
+      a->AddGive("x", GiveSize::kSmall, ItemId{kPartner, 5}, {}).error().code,
+      Errc::kNotFound);
+  EXPECT_EQ(a->AddGive("x", GiveSize::kSmall, *wish, {}).error().code,
+            Errc::kInvalidInput);
+  EXPECT_EQ(a->ParseId("zzzz-1").error().code, Errc::kNotFound);
+  EXPECT_EQ(a->ParseId("nonsense").error().code, Errc::kInvalidInput);
+  auto parsed = a->ParseId(a->FormatId(*wish));
+  ASSERT_TRUE(parsed);
+  EXPECT_EQ(*parsed, *wish);
+  std::string upper = a->FormatId(*wish);
+  for (char& c : upper)
+    c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  EXPECT_EQ(*a->ParseId(upper), *wish);
+}
+
+TEST_F(SharedStoreTest, DraftsNeverLeaveAndRevealIsTogether) {
+  auto draft = a->AddWish("draft", 3);
+  auto shared = a->AddWish("shared", 3);
+  ASSERT_TRUE(draft && shared);
+  ASSERT_TRUE(a->Share(*shared));
+  ASSERT_TRUE(a->SetConsent(ConsentKind::kLists, true));
+  FullExchange(a, b);
+  // b has not said ready: nothing of a's list may be there yet.
+  EXPECT_EQ(PartnerItems(b), 0u);
+  auto preview = a->Preview();
+  ASSERT_TRUE(preview);
+  ASSERT_EQ(preview->size(), 2u);
+  EXPECT_EQ((*preview)[0].state, PreviewState::kDraft);
+  EXPECT_EQ((*preview)[1].state, PreviewState::kWaitingForPartner);
+  ASSERT_TRUE(b->SetConsent(ConsentKind::kLists, true));
+  FullExchange(a, b);
+  auto bs = b->CurrentState();
+  ASSERT_TRUE(bs);
+  ASSERT_EQ(PartnerItems(b), 1u);
+  EXPECT_EQ(bs->items.begin()->second.text, "shared");
+  EXPECT_EQ((*a->Preview())[1].state, PreviewState::kSent);
+}
+
+TEST_F(SharedStoreTest, MyConsentOffHoldsMyListBack) {
+  ASSERT_TRUE(b->SetConsent(ConsentKind::kLists, true));
+  auto w = a->AddWish("w", 2);
+  ASSERT_TRUE(w && a->Share(*w));
+  FullExchange(a, b);
+  EXPECT_EQ(PartnerItems(b), 0u);
+  EXPECT_EQ((*a->Preview())[0].state, PreviewState::kWaitingForMe);
+}
+
+TEST_F(SharedStoreTest, NotesNeedBothNotesConsents) {
+  ASSERT_TRUE(a->SetConsent(ConsentKind::kLists, true));
+  ASSERT_TRUE(b->SetConsent(ConsentKind::kLists, true));
+  ASSERT_TRUE(a->AddNote("thank you for the tea"));
+  ASSERT_TRUE(a->SetConsent(ConsentKind::kNotes, true));
+  FullExchange(a, b);
+  EXPECT_EQ(PartnerItems(b), 0u);
+  ASSERT_TRUE(b->SetConsent(ConsentKind::kNotes, true));
+  FullExchange(a, b);
+  EXPECT_EQ(PartnerItems(b), 1u);
+}
+
+TEST_F(SharedStoreTest, PrivateAnswerNeverBecomesAnOp) {
+  AllReady();
+  auto w = b->AddWish("dance with me", 5);
+  ASSERT_TRUE(w && b->Share(*w));
+  FullExchange(a, b);
+  auto before = a->LocalChangeCounter();
+  ASSERT_TRUE(
+      a->AnswerPrivately(ItemId{kPartner, w->n}, PrivateAnswer::kNotYet));
+  EXPECT_EQ(*a->LocalChangeCounter(), *before);
+  EXPECT_EQ(**a->PrivateAnswerFor(ItemId{kPartner, w->n}),
+            PrivateAnswer::kNotYet);
+  auto out = a->Outbox(*b->ReceivedUpTo(), 100, 1 << 20);
+  ASSERT_TRUE(out);
+  EXPECT_TRUE(out->sealed_ops.empty());
+  EXPECT_EQ(a->AnswerPrivately(ItemId{kMe, 1}, PrivateAnswer::kNo).error().code,
+            Errc::kInvalidInput);
+}
+
+TEST_F(SharedStoreTest, ResponsesMoveForwardAndWithdrawnCannotBeChosen) {
+  AllReady();
+  auto g = b->AddGive("coffee in bed", GiveSize::kSmall, {}, {});
+  ASSERT_TRUE(g && b->Share(*g));
+  FullExchange(a, b);
+  const ItemId theirs{kPartner, g->n};
+  ASSERT_TRUE(a->Respond(theirs, Progress::kDone));
+  EXPECT_EQ(a->Respond(theirs, Progress::kChosen).error().code,
+            Errc::kInvalidInput);
+  ASSERT_TRUE(a->MarkThanked(theirs));
+  FullExchange(a, b);
+  auto bs = b->CurrentState();
+  ASSERT_TRUE(bs);
+  EXPECT_EQ(bs->items.at(*g).progress, Progress::kDone);
+  EXPECT_TRUE(bs->items.at(*g).thanked);
+  ASSERT_TRUE(b->Withdraw(*g));
+  FullExchange(a, b);
+  EXPECT_EQ(a->MarkThanked(theirs).error().code, Errc::kNotFound);
+  EXPECT_EQ(PartnerItems(a), 0u);
+}
+
+TEST_F(SharedStoreTest, WithdrawErasesOnBothAndDraftWithdrawIsLocal) {
+  AllReady();
+  auto w = a->AddWish("wish", 3);
+  ASSERT_TRUE(w && a->Share(*w));
+  FullExchange(a, b);
+  ASSERT_EQ(PartnerItems(b), 1u);
+  {
+    auto wd = a->Withdraw(*w);
+    ASSERT_TRUE(wd) << wd.error().message;
+  }
+  EXPECT_EQ(a->Withdraw(*w).error().code, Errc::kNotFound);
+  FullExchange(a, b);
+  EXPECT_EQ(PartnerItems(b), 0u);
+  // A draft that never left: withdrawing it releases nothing at all.
+  auto d = a->AddWish("draft", 3);
+  ASSERT_TRUE(d && a->Withdraw(*d));
+  const auto before = *b->ReceivedUpTo();
+  FullExchange(a, b);
+  EXPECT_EQ(*b->ReceivedUpTo(), before);
+}
+
+TEST_F(SharedStoreTest, ReceiverIsIdempotentAndRejectsGaps) {
+  AllReady();
+  for (int i = 0; i < 3; ++i) {
+    auto w = a->AddWish("w" + std::to_string(i), 3);
+    ASSERT_TRUE(w && a->Share(*w));
+  }
+  const auto have = *b->ReceivedUpTo();
+  auto out = a->Outbox(have, 100, 1 << 20);
+  ASSERT_TRUE(out);
+  ASSERT_EQ(out->sealed_ops.size(), 6u);
+  // Gap: skipping the first op rejects the batch and applies nothing.
+  std::vector<Bytes> gap(out->sealed_ops.begin() + 1, out->sealed_ops.end());
+  auto r = b->ApplyFromPartner(gap);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, Errc::kProtocol);
+  EXPECT_EQ(*b->ReceivedUpTo(), have);
+  // Twice the same batch: the second is all duplicates.
+  ASSERT_TRUE(b->ApplyFromPartner(out->sealed_ops));
+  auto again = b->ApplyFromPartner(out->sealed_ops);
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->applied, 0u);
+  EXPECT_EQ(again->duplicates, 6u);
+  EXPECT_EQ(PartnerItems(b), 3u);
+}
+
+TEST_F(SharedStoreTest, RejectsMalformedForgedAndMisattributedOps) {
+  AllReady();
+  const auto have = *b->ReceivedUpTo();
+  auto expect_reject = [&](const std::vector<Bytes>& batch) {
+    auto r = b->ApplyFromPartner(batch);
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().code, Errc::kProtocol);
+    EXPECT_EQ(*b->ReceivedUpTo(), have);
+  };
+  expect_reject({Bytes{1, 2, 3}});
+  Bytes junk = crypto::RandomBytes(100);
+  for (int i = 0; i < 8; ++i) junk[i] = 0;
+  junk[7] = static_cast<std::uint8_t>(have + 1);
+  expect_reject({junk});
+  proto::Op wish;
+  wish.mutable_create()->set_n(50);
+  wish.mutable_create()->set_type(proto::WISH);
+  wish.mutable_create()->set_text("hi");
+  wish.mutable_create()->set_importance(3);
+  // An op claiming to be mine (sealed with my key as author).
+  expect_reject({Craft(b.pk, wish, have + 1)});
+  // Sealed under a different pair key.
+  {
+    proto::Op op = wish;
+    op.set_seq(have + 1);
+    op.set_hlc(1);
+    expect_reject({SealWireOp(crypto::Secret::Random(32), a.pk, op)});
+  }
+  // A flipped byte.
+  {
+    Bytes w = Craft(a.pk, wish, have + 1);
+    w[w.size() / 2] ^= 1;
+    expect_reject({w});
+  }
+  // Shape: importance outside 1-5, unknown size, text too long, no body.
+  {
+    proto::Op op = wish;
+    op.mutable_create()->set_importance(9);
+    expect_reject({Craft(a.pk, op, have + 1)});
+    op = wish;
+    op.mutable_create()->set_type(proto::GIVE);
+    op.mutable_create()->set_importance(0);
+    op.mutable_create()->set_size(static_cast<proto::GiveSize>(7));
+    expect_reject({Craft(a.pk, op, have + 1)});
+    op = wish;
+    op.mutable_create()->set_text(std::string(4097, 'x'));
+    expect_reject({Craft(a.pk, op, have + 1)});
+    expect_reject({Craft(a.pk, proto::Op(), have + 1)});
+  }
+  // Semantics: responding to an item of mine that never left, or to the
+  // partner's own item (unknown to it as "other"), editing unknown items.
+  {
+    auto mine = b->AddGive("draft give", GiveSize::kSmall, {}, {});
+    ASSERT_TRUE(mine);
+    proto::Op op;
+    op.mutable_respond()->set_n(mine->n);
+    op.mutable_respond()->set_kind(proto::CHOSEN);
+    expect_reject({Craft(a.pk, op, have + 1)});
+    proto::Op edit;
+    edit.mutable_edit()->set_n(77);
+    edit.mutable_edit()->set_text("x");
+    expect_reject({Craft(a.pk, edit, have + 1)});
+    // A valid create followed in the same batch by a duplicate create.
+    expect_reject({Craft(a.pk, wish, have + 1), Craft(a.pk, wish, have + 2)});
+    // A wish shared by b, responded to by a as if it were a give.
+    auto bw = b->AddWish("b wish", 2);
+    ASSERT_TRUE(bw && b->Share(*bw));
+    Send(b, a);
+    op.mutable_respond()->set_n(bw->n);
+    expect_reject({Craft(a.pk, op, have + 1)});
+  }
+  // The valid op alone is accepted.
+  auto ok =
+      b->ApplyFromPartner(std::vector<Bytes>{Craft(a.pk, wish, have + 1)});
+  ASSERT_TRUE(ok);
+  EXPECT_EQ(ok->applied, 1u);
+}
+
+TEST_F(SharedStoreTest, PairingStateAndErasePartner) {
+  EXPECT_EQ(a->SetPartner(b.pk, secret).error().code, Errc::kExists);
+  auto p = a->Partner();
+  ASSERT_TRUE(p && *p);
+  EXPECT_EQ((*p)->public_key, b.pk);
+  ASSERT_TRUE(a->SetPartnerAddress("127.0.0.1:4000"));
+  EXPECT_EQ((*a->Partner())->last_address, "127.0.0.1:4000");
+  EXPECT_TRUE((*a->PairSecret()).Equals(secret));
+  AllReady();
+  auto w = b->AddWish("b's wish", 4);
+  ASSERT_TRUE(w && b->Share(*w));
+  FullExchange(a, b);
+  ASSERT_EQ(PartnerItems(a), 1u);
+  ASSERT_TRUE(b->RequestUnpair());
+  Send(b, a);
+  auto unpaired = a->CurrentState();
+  ASSERT_TRUE(unpaired);
+  EXPECT_TRUE(unpaired->unpaired_by[kPartner]);
+  ASSERT_TRUE(a->ErasePartner());
+  ASSERT_TRUE(b->ErasePartner());
+  EXPECT_FALSE(*a->Partner());
+  EXPECT_EQ(a->PairSecret().error().code, Errc::kNotFound);
+  EXPECT_EQ(PartnerItems(a), 0u);
+  EXPECT_EQ(*a->ReceivedUpTo(), 0u);
+  EXPECT_EQ(a->Outbox(0, 10, 1000).error().code, Errc::kNotFound);
+  // Re-pairing starts a fresh release sequence; b's own wish is still b's.
+  Pair(a, b);
+  FullExchange(a, b);
+  EXPECT_EQ(PartnerItems(a), 1u);
+  EXPECT_FALSE(a->CurrentState()->unpaired_by[kPartner]);
+}
+
+TEST_F(SharedStoreTest, RefusesNewerSchemaAndForeignFiles) {
+  a.store.reset();
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(a.path.c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(
+      sqlite3_exec(db, "PRAGMA user_version = 99", nullptr, nullptr, nullptr),
+      SQLITE_OK);
+  sqlite3_close(db);
+  auto s = SharedStore::Open(a.path, crypto::Secret::CopyOf(a.key.view()), a.pk,
+                             false);
+  ASSERT_FALSE(s);
+  EXPECT_EQ(s.error().code, Errc::kTooNew);
+  const std::string other = dir.path() + "/other.db";
+  ASSERT_EQ(sqlite3_open(other.c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db, "PRAGMA application_id = 7; CREATE TABLE t(x)",
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_close(db);
+  auto o = SharedStore::Open(other, crypto::Secret::CopyOf(a.key.view()), a.pk,
+                             false);
+  ASSERT_FALSE(o);
+  EXPECT_EQ(o.error().code, Errc::kInvalidInput);
+  EXPECT_EQ(SharedStore::Open(dir.path() + "/none.db",
+                              crypto::Secret::Random(32), a.pk, false)
+                .error()
+                .code,
+            Errc::kNotFound);
+}
+
+TEST_F(SharedStoreTest, WrongKeyCannotReadTheStore) {
+  ASSERT_TRUE(a->AddWish("secret wish", 3));
+  a.store.reset();
+  auto s = SharedStore::Open(a.path, crypto::Secret::Random(32), a.pk, false);
+  ASSERT_TRUE(s);
+  auto state = (*s)->CurrentState();
+  ASSERT_FALSE(state);
+  EXPECT_EQ(state.error().code, Errc::kCorrupt);
+}
+
+TEST(ConsentGateTest, EveryRule) {
+  const GateInputs none{};
+  const GateInputs lists{true, true, false, false};
+  const GateInputs mine_only{true, false, true, false};
+  const GateInputs notes{false, false, true, true};
+  EXPECT_FALSE(MayRelease({OpClass::kListItem, false, false}, lists));  // draft
+  EXPECT_TRUE(MayRelease({OpClass::kListItem, true, false}, lists));
+  EXPECT_FALSE(MayRelease({OpClass::kListItem, true, false},
+                          mine_only));  // reveal together
+  EXPECT_FALSE(MayRelease({OpClass::kListItem, true, false}, notes));
+  EXPECT_TRUE(MayRelease({OpClass::kResponse, false, false}, lists));
+  EXPECT_FALSE(MayRelease({OpClass::kResponse, false, false}, mine_only));
+  EXPECT_TRUE(MayRelease({OpClass::kNote, false, false}, notes));
+  EXPECT_FALSE(MayRelease({OpClass::kNote, false, false}, mine_only));
+  EXPECT_FALSE(MayRelease({OpClass::kNote, false, false}, lists));
+  EXPECT_TRUE(MayRelease({OpClass::kWithdrawal, false, true}, none));
+  EXPECT_FALSE(MayRelease({OpClass::kWithdrawal, true, false}, lists));
+  EXPECT_TRUE(MayRelease({OpClass::kConsent, false, false}, none));
+  EXPECT_TRUE(MayRelease({OpClass::kUnpair, false, false}, none));
+}
+
+}  // namespace
+}  // namespace inch::store
