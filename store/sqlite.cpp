@@ -93,8 +93,11 @@ Result<std::unique_ptr<Database>> Database::Open(const std::string& path,
   if (!create && ::access(path.c_str(), F_OK) != 0) {
     return Fail(Errc::kNotFound, "no database at " + path);
   }
-  if (create) {
-    // Create the file ourselves so it is 0600 from its first byte.
+  if (create && ::access(path.c_str(), F_OK) != 0) {
+    // Create the file ourselves so it is 0600 from its first byte. Only when
+    // it is missing: close() on a second descriptor of an open database
+    // drops every POSIX lock this process holds on it (SQLite's included),
+    // which let another process reset the WAL under our connections.
     int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
     if (fd < 0) return Fail(Errc::kIo, "cannot create " + path);
     ::close(fd);

@@ -23,6 +23,18 @@ namespace inch::store {
 class Statement {
  public:
   explicit Statement(sqlite3_stmt* stmt) : stmt_(stmt) {}
+  // Move-only; the last handle resets the statement, so a read that stopped
+  // at its first row does not keep a read transaction (a stale snapshot that
+  // blocks checkpoints and later writes) open on the connection.
+  Statement(Statement&& other) noexcept : stmt_(other.stmt_) {
+    other.stmt_ = nullptr;
+  }
+  Statement& operator=(Statement&&) = delete;
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+  ~Statement() {
+    if (stmt_ != nullptr) sqlite3_reset(stmt_);
+  }
 
   // Binders take 1-based indexes; they abort on a bad index (programming error).
   Statement& Bind(int index, std::int64_t value);

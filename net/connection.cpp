@@ -1,0 +1,128 @@
+// Frame I/O over one TCP socket with a closing deadline (connection.hpp).
+#include "net/connection.hpp"
+
+#include <array>
+#include <charconv>
+
+namespace inch::net {
+
+std::shared_ptr<Connection> Connection::Create(tcp::socket socket) {
+  return std::make_shared<Connection>(std::move(socket));
+}
+
+Connection::Connection(tcp::socket socket)
+    : socket_(std::move(socket)), deadline_(socket_.get_executor()) {
+  boost::system::error_code ec;
+  auto ep = socket_.remote_endpoint(ec);
+  if (!ec) peer_ = FormatEndpoint(ep);
+  socket_.set_option(tcp::no_delay(true), ec);  // small acks and pushes
+}
+
+void Connection::SetDeadline(std::chrono::steady_clock::duration timeout) {
+  deadline_.expires_after(timeout);  // cancels the previous wait
+  deadline_.async_wait([weak = weak_from_this()](boost::system::error_code ec) {
+    if (ec) return;  // replaced, cleared or destroyed
+    if (auto self = weak.lock()) {
+      self->timed_out_ = true;
+      self->Close();
+    }
+  });
+}
+
+void Connection::ClearDeadline() { deadline_.cancel(); }
+
+awaitable<Result<Bytes>> Connection::ReadFrame(std::size_t max_len,
+                                               bool exact) {
+  std::array<std::uint8_t, kFrameHeader> header{};
+  boost::system::error_code ec;
+  std::size_t got = co_await asio::async_read(
+      socket_, asio::buffer(header), asio::redirect_error(use_awaitable, ec));
+  if (ec) {
+    eof_ = (ec == asio::error::eof && got == 0);
+    co_return Fail(Errc::kUnreachable,
+                   eof_ ? "connection closed" : "read failed: " + ec.message());
+  }
+  std::size_t len = DecodeFrameLength(header.data());
+  if (len == 0 || len > max_len || (exact && len != max_len)) {
+    co_return Fail(Errc::kProtocol,
+                   "unexpected frame length " + std::to_string(len));
+  }
+  Bytes body(len);
+  co_await asio::async_read(socket_, asio::buffer(body),
+                            asio::redirect_error(use_awaitable, ec));
+  if (ec) co_return Fail(Errc::kUnreachable, "read failed: " + ec.message());
+  bytes_in_ += kFrameHeader + len;
+  co_return body;
+}
+
+awaitable<Status> Connection::WriteFrame(ByteView payload) {
+  if (payload.empty() || payload.size() > kMaxFrame) {
+    co_return Fail(Errc::kInvalidInput, "frame payload size out of range");
+  }
+  std::array<std::uint8_t, kFrameHeader> header{
+      static_cast<std::uint8_t>(payload.size() >> 8),
+      static_cast<std::uint8_t>(payload.size() & 0xff)};
+  std::array<asio::const_buffer, 2> buffers{
+      asio::buffer(header), asio::buffer(payload.data(), payload.size())};
+  boost::system::error_code ec;
+  co_await asio::async_write(socket_, buffers,
+                             asio::redirect_error(use_awaitable, ec));
+  if (ec) co_return Fail(Errc::kUnreachable, "write failed: " + ec.message());
+  bytes_out_ += kFrameHeader + payload.size();
+  co_return Status{};
+}
+
+void Connection::ShutdownSend() {
+  boost::system::error_code ec;
+  socket_.shutdown(tcp::socket::shutdown_send, ec);
+}
+
+void Connection::Close() {
+  boost::system::error_code ec;
+  deadline_.cancel();
+  socket_.close(ec);
+}
+
+Result<tcp::endpoint> ParseEndpoint(const std::string& host_port) {
+  std::string host, port;
+  if (!host_port.empty() && host_port.front() == '[') {
+    auto end = host_port.find("]:");
+    if (end == std::string::npos) {
+      return Fail(Errc::kInvalidInput, "expected [IPv6]:PORT");
+    }
+    host = host_port.substr(1, end - 1);
+    port = host_port.substr(end + 2);
+  } else {
+    auto colon = host_port.rfind(':');
+    if (colon == std::string::npos || colon == 0) {
+      return Fail(Errc::kInvalidInput,
+                  "expected ADDR:PORT, got '" + host_port + "'");
+    }
+    host = host_port.substr(0, colon);
+    port = host_port.substr(colon + 1);
+  }
+  unsigned value = 0;
+  auto [end, err] =
+      std::from_chars(port.data(), port.data() + port.size(), value);
+  if (err != std::errc() || end != port.data() + port.size() || value > 65535) {
+    return Fail(Errc::kInvalidInput, "bad port in '" + host_port + "'");
+  }
+  if (host == "localhost") host = "127.0.0.1";
+  boost::system::error_code ec;
+  auto address = asio::ip::make_address(host, ec);
+  if (ec) {
+    return Fail(
+        Errc::kInvalidInput,
+        "'" + host + "' is not an IP address (use the numeric address)");
+  }
+  return tcp::endpoint(address, static_cast<unsigned short>(value));
+}
+
+std::string FormatEndpoint(const tcp::endpoint& endpoint) {
+  auto address = endpoint.address();
+  std::string host = address.to_string();
+  if (address.is_v6()) host = "[" + host + "]";
+  return host + ":" + std::to_string(endpoint.port());
+}
+
+}  // namespace inch::net

@@ -1,0 +1,321 @@
+// Pairing over one TCP connection (pairing.hpp). D = dialer (CPace
+// initiator), L = listener. Frames use the 2-byte length prefix and each
+// has one exact size:
+//   M1 D->L  sid(16) | Ya(32)                                  48
+//   M2 L->D  Yb(32) | Tl = MAC("confirm-listener")             64
+//   M3 D->L  Td = MAC("confirm-dialer") | Seal(Kd, pk_D)      105
+//   M4 L->D  Seal(Kl, pk_L) | Fl = MAC("final-listener", keys) 105
+//   M5 D->L  Fd = MAC("final-dialer", keys)                     32
+//   L pins, then
+//   M6 L->D  Pl = MAC("pinned-listener", keys)                  32
+//   D pins.
+// MAC(label, ...) = BLAKE2b-256 keyed with ISK over "inch/1 " label | sid |
+// Ya | Yb (| pk_D | pk_L). The state machine is linear: any failure ends
+// the attempt and closes the connection; nothing is pinned before M5/M6.
+#include "net/pairing.hpp"
+
+#include <sodium.h>
+#include <spdlog/spdlog.h>
+
+#include <array>
+#include <initializer_list>
+
+#include "crypto/aead.hpp"
+#include "crypto/cpace.hpp"
+#include "net/check_words.hpp"
+#include "net/connection.hpp"
+
+namespace inch::net {
+namespace {
+
+constexpr std::size_t kSidBytes = 16;
+constexpr std::size_t kKeyBytes = 32;
+constexpr std::size_t kMacBytes = 32;
+constexpr std::size_t kSealedKeyBytes = crypto::kSealOverhead + kKeyBytes;
+constexpr std::size_t kM1 = kSidBytes + crypto::cpace::kShareBytes;
+constexpr std::size_t kM2 = crypto::cpace::kShareBytes + kMacBytes;
+constexpr std::size_t kM3 = kMacBytes + kSealedKeyBytes;
+constexpr std::size_t kM4 = kSealedKeyBytes + kMacBytes;
+constexpr std::size_t kM5 = kMacBytes;
+constexpr std::size_t kM6 = kMacBytes;
+
+// CPace CI binds the protocol version and both roles; the ADs name each role.
+constexpr std::string_view kCi = "inch/1 pairing dialer->listener";
+constexpr std::string_view kAdDialer = "inch/1 dialer";
+constexpr std::string_view kAdListener = "inch/1 listener";
+constexpr std::string_view kSealAdDialer = "inch/1 dialer static key";
+constexpr std::string_view kSealAdListener = "inch/1 listener static key";
+
+Bytes Concat(std::initializer_list<ByteView> parts) {
+  Bytes out;
+  for (ByteView p : parts) out.insert(out.end(), p.begin(), p.end());
+  return out;
+}
+
+// Everything both sides derive from the ISK and the transcript.
+class PairKeys {
+ public:
+  PairKeys(crypto::Secret isk, ByteView sid, ByteView ya, ByteView yb)
+      : isk_(std::move(isk)), base_(Concat({sid, ya, yb})) {}
+
+  void SetStaticKeys(ByteView pk_d, ByteView pk_l) {
+    keys_ = Concat({pk_d, pk_l});
+  }
+  // MAC over the label and the CPace transcript (and the static keys once
+  // known, when `with_keys`).
+  Bytes Mac(std::string_view label, bool with_keys) const {
+    Bytes out(kMacBytes);
+    Hash(label, with_keys, out.data(), out.size());
+    return out;
+  }
+  crypto::Secret Key(std::string_view label, bool with_keys) const {
+    crypto::Secret out(kKeyBytes);
+    Hash(label, with_keys, out.data(), out.size());
+    return out;
+  }
+
+ private:
+  void Hash(std::string_view label, bool with_keys, std::uint8_t* out,
+            std::size_t out_len) const {
+    static constexpr std::string_view kPrefix = "inch/1 ";
+    crypto_generichash_state st;
+    crypto_generichash_init(&st, isk_.data(), isk_.size(), out_len);
+    crypto_generichash_update(&st, AsBytes(kPrefix).data(), kPrefix.size());
+    crypto_generichash_update(&st, AsBytes(label).data(), label.size());
+    crypto_generichash_update(&st, base_.data(), base_.size());
+    if (with_keys) crypto_generichash_update(&st, keys_.data(), keys_.size());
+    crypto_generichash_final(&st, out, out_len);
+  }
+
+  crypto::Secret isk_;
+  Bytes base_;
+  Bytes keys_;
+};
+
+bool MacEquals(ByteView got, const Bytes& want) {
+  return got.size() == want.size() &&
+         crypto_verify_32(got.data(), want.data()) == 0;
+}
+
+std::unexpected<Error> PairFailed() {
+  // The same words whatever went wrong: wrong code or tampering.
+  return Fail(Errc::kCrypto,
+              "pairing failed: the code did not match or the exchange was "
+              "tampered with");
+}
+
+Result<PairResult> Finish(const PairKeys& keys, ByteView partner_pk,
+                          ByteView my_pk) {
+  PairResult result;
+  result.partner_public_key.assign(partner_pk.begin(), partner_pk.end());
+  result.pair_secret = keys.Key("pair secret", true);
+  result.check_words = CheckWords(result.pair_secret, my_pk, partner_pk);
+  return result;
+}
+
+// Steps M1..M6 from the listener's side, once M1 has arrived.
+awaitable<Result<PairResult>> ListenerSteps(Connection& conn,
+                                            const std::string& prs, ByteView m1,
+                                            ByteView my_pk,
+                                            const PinFunction& pin) {
+  ByteView sid = m1.subspan(0, kSidBytes);
+  ByteView ya = m1.subspan(kSidBytes);
+  auto party = crypto::cpace::Party::Start(AsBytes(prs), AsBytes(kCi), sid,
+                                           AsBytes(kAdListener));
+  if (!party) co_return std::unexpected(party.error());
+  auto isk = party->DeriveIsk(ya, AsBytes(kAdDialer), false);
+  if (!isk) co_return PairFailed();  // Ya was invalid (identity, not a point)
+  PairKeys keys(std::move(*isk), sid, ya, party->share());
+
+  Bytes m2 = Concat({party->share(), keys.Mac("confirm-listener", false)});
+  if (auto st = co_await conn.WriteFrame(m2); !st) {
+    co_return std::unexpected(st.error());
+  }
+  auto m3 = co_await conn.ReadFrame(kM3, true);
+  if (!m3) co_return PairFailed();  // a dialer with a wrong code just leaves
+  ByteView m3v(*m3);
+  if (!MacEquals(m3v.subspan(0, kMacBytes),
+                 keys.Mac("confirm-dialer", false))) {
+    co_return PairFailed();
+  }
+  auto pk_d = crypto::Open(keys.Key("seal-dialer", false),
+                           m3v.subspan(kMacBytes), AsBytes(kSealAdDialer));
+  if (!pk_d || pk_d->size() != kKeyBytes) co_return PairFailed();
+  if (std::equal(pk_d->begin(), pk_d->end(), my_pk.begin(), my_pk.end())) {
+    co_return Fail(Errc::kInvalidInput, "refusing to pair a node with itself");
+  }
+  keys.SetStaticKeys(*pk_d, my_pk);
+  Bytes m4 = Concat({crypto::Seal(keys.Key("seal-listener", false), my_pk,
+                                  AsBytes(kSealAdListener)),
+                     keys.Mac("final-listener", true)});
+  if (auto st = co_await conn.WriteFrame(m4); !st) {
+    co_return std::unexpected(st.error());
+  }
+  auto m5 = co_await conn.ReadFrame(kM5, true);
+  if (!m5 || !MacEquals(*m5, keys.Mac("final-dialer", true))) {
+    co_return PairFailed();
+  }
+  auto result = Finish(keys, *pk_d, my_pk);
+  if (!result) co_return result;
+  if (auto st = pin(*result); !st) co_return std::unexpected(st.error());
+  Bytes m6 = keys.Mac("pinned-listener", true);
+  if (auto st = co_await conn.WriteFrame(m6); !st) {
+    // We pinned but the dialer may not learn it: it will not pin, and
+    // `inch unpair` here recovers. Report success for what we did.
+    spdlog::warn("pairing: final confirmation could not be sent");
+  }
+  co_return result;
+}
+
+// Steps M1..M6 from the dialer's side, on a connected socket.
+awaitable<Result<PairResult>> DialerSteps(Connection& conn,
+                                          const std::string& prs,
+                                          const Bytes& my_pk,
+                                          const PinFunction& pin) {
+  Bytes sid = crypto::RandomBytes(kSidBytes);
+  auto party = crypto::cpace::Party::Start(AsBytes(prs), AsBytes(kCi), sid,
+                                           AsBytes(kAdDialer));
+  if (!party) co_return std::unexpected(party.error());
+  Bytes ya(party->share().begin(), party->share().end());
+  Bytes m1 = Concat({sid, ya});
+  if (auto st = co_await conn.WriteFrame(m1); !st) {
+    co_return std::unexpected(st.error());
+  }
+  auto m2 = co_await conn.ReadFrame(kM2, true);
+  if (!m2)
+    co_return Fail(Errc::kUnreachable, "the listener closed the connection");
+  ByteView m2v(*m2);
+  ByteView yb = m2v.subspan(0, crypto::cpace::kShareBytes);
+  auto isk = party->DeriveIsk(yb, AsBytes(kAdListener), true);
+  if (!isk) co_return PairFailed();
+  PairKeys keys(std::move(*isk), sid, ya, yb);
+  if (!MacEquals(m2v.subspan(crypto::cpace::kShareBytes),
+                 keys.Mac("confirm-listener", false))) {
+    co_return PairFailed();  // wrong code: stop before revealing anything
+  }
+  Bytes m3 = Concat({keys.Mac("confirm-dialer", false),
+                     crypto::Seal(keys.Key("seal-dialer", false), my_pk,
+                                  AsBytes(kSealAdDialer))});
+  if (auto st = co_await conn.WriteFrame(m3); !st) {
+    co_return std::unexpected(st.error());
+  }
+  auto m4 = co_await conn.ReadFrame(kM4, true);
+  if (!m4) co_return PairFailed();
+  ByteView m4v(*m4);
+  auto pk_l =
+      crypto::Open(keys.Key("seal-listener", false),
+                   m4v.subspan(0, kSealedKeyBytes), AsBytes(kSealAdListener));
+  if (!pk_l || pk_l->size() != kKeyBytes) co_return PairFailed();
+  if (*pk_l == my_pk) {
+    co_return Fail(Errc::kInvalidInput, "refusing to pair a node with itself");
+  }
+  keys.SetStaticKeys(my_pk, *pk_l);
+  if (!MacEquals(m4v.subspan(kSealedKeyBytes),
+                 keys.Mac("final-listener", true))) {
+    co_return PairFailed();
+  }
+  Bytes m5 = keys.Mac("final-dialer", true);
+  if (auto st = co_await conn.WriteFrame(m5); !st) {
+    co_return std::unexpected(st.error());
+  }
+  auto m6 = co_await conn.ReadFrame(kM6, true);
+  if (!m6 || !MacEquals(*m6, keys.Mac("pinned-listener", true))) {
+    co_return PairFailed();
+  }
+  auto result = Finish(keys, *pk_l, my_pk);
+  if (!result) co_return result;
+  if (auto st = pin(*result); !st) co_return std::unexpected(st.error());
+  co_return result;
+}
+
+}  // namespace
+
+std::string NewPairingCode() {
+  std::string code;
+  for (int i = 0; i < 8; ++i) {
+    if (i == 4) code += '-';
+    code += static_cast<char>('0' + randombytes_uniform(10));
+  }
+  return code;
+}
+
+Result<std::string> NormalizeCode(std::string_view typed) {
+  std::string digits;
+  for (char c : typed) {
+    if (c == '-' || c == ' ') continue;
+    if (c < '0' || c > '9') {
+      return Fail(Errc::kInvalidInput, "a pairing code is 8 digits");
+    }
+    digits += c;
+  }
+  if (digits.size() != 8) {
+    return Fail(Errc::kInvalidInput, "a pairing code is 8 digits");
+  }
+  return digits;
+}
+
+awaitable<Result<PairResult>> PairAsListener(tcp::acceptor& acceptor,
+                                             std::string code,
+                                             Bytes my_public_key,
+                                             PinFunction pin) {
+  auto prs = NormalizeCode(code);
+  if (!prs) co_return std::unexpected(prs.error());
+  bool expired = false;
+  asio::steady_timer expiry(acceptor.get_executor());
+  expiry.expires_after(kCodeLifetime);
+  expiry.async_wait([&acceptor, &expired](boost::system::error_code ec) {
+    if (ec) return;  // pairing ended first; the references are not touched
+    expired = true;
+    boost::system::error_code ignored;
+    acceptor.cancel(ignored);
+  });
+  for (;;) {
+    boost::system::error_code ec;
+    tcp::socket socket =
+        co_await acceptor.async_accept(asio::redirect_error(use_awaitable, ec));
+    if (expired) co_return Fail(Errc::kUnreachable, "the code expired");
+    if (ec)
+      co_return Fail(Errc::kUnreachable, "accept failed: " + ec.message());
+    auto conn = Connection::Create(std::move(socket));
+    conn->SetDeadline(kPairStepTimeout);
+    auto m1 = co_await conn->ReadFrame(kM1, true);
+    if (!m1) {
+      // No first message: not an attempt at the code (a port scan, say).
+      spdlog::info("pairing: ignored a connection from {} ({})", conn->peer(),
+                   m1.error().message);
+      conn->Close();
+      continue;
+    }
+    expiry.cancel();
+    // This connection is the one attempt the code allows.
+    auto result = co_await ListenerSteps(*conn, *prs, *m1, my_public_key, pin);
+    sodium_memzero(prs->data(), prs->size());
+    conn->Close();
+    co_return result;
+  }
+}
+
+awaitable<Result<PairResult>> PairAsDialer(tcp::endpoint listener,
+                                           std::string code,
+                                           Bytes my_public_key,
+                                           PinFunction pin) {
+  auto prs = NormalizeCode(code);
+  if (!prs) co_return std::unexpected(prs.error());
+  auto executor = co_await asio::this_coro::executor;
+  auto conn = Connection::Create(tcp::socket(executor));
+  conn->SetDeadline(kPairStepTimeout);
+  boost::system::error_code ec;
+  co_await conn->socket().async_connect(
+      listener, asio::redirect_error(use_awaitable, ec));
+  if (ec) {
+    co_return Fail(
+        Errc::kUnreachable,
+        "cannot reach " + FormatEndpoint(listener) + ": " + ec.message());
+  }
+  auto result = co_await DialerSteps(*conn, *prs, my_public_key, pin);
+  sodium_memzero(prs->data(), prs->size());
+  conn->Close();
+  co_return result;
+}
+
+}  // namespace inch::net

@@ -1,0 +1,59 @@
+// Pairing: two nodes that share nothing but a short one-time code agree on
+// each other's static public keys and a pair secret. CPace (crypto/cpace.hpp)
+// with the code as PRS, key confirmation both ways, the static keys
+// exchanged under ISK-derived keys, then both confirm. Every message has a
+// fixed size. Full message layouts are in docs/PROTOCOL.md §2.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/bytes.hpp"
+#include "common/error.hpp"
+#include "crypto/secret.hpp"
+#include "net/asio.hpp"
+
+namespace inch::net {
+
+inline constexpr auto kCodeLifetime = std::chrono::minutes(10);
+inline constexpr auto kPairStepTimeout = std::chrono::seconds(15);
+
+// A fresh 8-digit code shown as "1234-5678".
+std::string NewPairingCode();
+// The 8 digits of a typed code (spaces and dashes ignored); kInvalidInput
+// for anything else.
+Result<std::string> NormalizeCode(std::string_view typed);
+
+struct PairResult {
+  Bytes partner_public_key;    // 32 bytes
+  crypto::Secret pair_secret;  // 32 bytes, the Noise PSK
+  std::vector<std::string> check_words;
+};
+
+// Called once both sides confirmed, before the last message: pin the
+// partner (SetPartner). A failure aborts pairing on both sides (the
+// listener then never sends its final confirmation).
+using PinFunction = std::function<Status(const PairResult&)>;
+
+// Listener side, on an already bound and listening acceptor. Serves
+// connections one at a time until one sends a first message: that attempt
+// uses the code, whatever its outcome. kCrypto when the attempt fails
+// (wrong code, tampering), kUnreachable when the code expired (10 min) or
+// the peer vanished. `pin` is called after the dialer's final confirmation.
+awaitable<Result<PairResult>> PairAsListener(tcp::acceptor& acceptor,
+                                             std::string code,
+                                             Bytes my_public_key,
+                                             PinFunction pin);
+
+// Dialer side. kUnreachable if it cannot connect or the listener vanished;
+// kCrypto when the code was wrong or anything was tampered with. `pin` is
+// called only after the listener confirmed it has pinned us.
+awaitable<Result<PairResult>> PairAsDialer(tcp::endpoint listener,
+                                           std::string code,
+                                           Bytes my_public_key,
+                                           PinFunction pin);
+
+}  // namespace inch::net

@@ -1,0 +1,269 @@
+// The sync protocol (sync_session.hpp, docs/PROTOCOL.md §4). One reader
+// coroutine applies and records; one writer coroutine sends Hello, acks,
+// batches and Done, woken through a timer used as a condition variable.
+#include "net/sync_session.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <vector>
+
+namespace inch::net {
+
+SyncSession::SyncSession(std::unique_ptr<SecureChannel> channel,
+                         store::SharedStore& store, SyncOptions options)
+    : channel_(std::move(channel)),
+      store_(store),
+      options_(options),
+      peer_(channel_->connection().peer()),
+      wake_(channel_->connection().socket().get_executor()),
+      joined_(channel_->connection().socket().get_executor()) {}
+
+void SyncSession::Wake() {
+  dirty_ = true;
+  wake_.cancel();
+}
+
+void SyncSession::NotifyLocalChange() { Wake(); }
+
+void SyncSession::Stop() {
+  stop_ = true;
+  channel_->connection().Close();
+  Wake();
+}
+
+void SyncSession::Abort(const Error& error) {
+  if (!error_) error_ = error;
+  stop_ = true;
+  channel_->connection().Close();
+  Wake();
+}
+
+bool SyncSession::Converged() const {
+  return my_done_ && peer_done_ && in_flight_ == 0 && pending_acks_.empty() &&
+         my_done_->sent == stats_.batches_sent &&
+         my_done_->applied == stats_.batches_applied &&
+         peer_done_->sent == stats_.batches_applied &&
+         peer_done_->applied == stats_.batches_sent;
+}
+
+awaitable<Result<SyncStats>> SyncSession::Run() {
+  auto self = shared_from_this();
+  auto executor = co_await asio::this_coro::executor;
+  asio::co_spawn(
+      executor, [self]() -> awaitable<void> { co_await self->WriterLoop(); },
+      [self](std::exception_ptr e) {
+        LogCompletion{"sync writer"}(e);
+        self->writer_done_ = true;
+        self->joined_.cancel();
+      });
+  Status read = co_await ReaderLoop();
+  if (!read) Abort(read.error());
+  stop_ = true;
+  Wake();
+  while (!writer_done_) {  // join the writer before the channel goes away
+    joined_.expires_after(std::chrono::seconds(5));
+    boost::system::error_code ec;
+    co_await joined_.async_wait(asio::redirect_error(use_awaitable, ec));
+    if (!ec) channel_->connection().Close();  // a write is stuck: unblock it
+  }
+  channel_->connection().Close();
+  if (stats_.partner_unpaired) {
+    if (auto st = store_.ErasePartner(); !st) {
+      spdlog::error("sync: could not erase the unpaired partner: {}",
+                    st.error().message);
+      co_return std::unexpected(st.error());
+    }
+    spdlog::info("sync: the partner unpaired; its data and keys are erased");
+    co_return stats_;
+  }
+  if (error_ && !(options_.live && error_->code == Errc::kUnreachable)) {
+    co_return std::unexpected(*error_);
+  }
+  if (!options_.live && !stats_.converged) {
+    co_return inch::Fail(Errc::kUnreachable, "the sync did not finish");
+  }
+  co_return stats_;
+}
+
+awaitable<Status> SyncSession::ReaderLoop() {
+  auto& conn = channel_->connection();
+  for (;;) {
+    conn.SetDeadline(options_.live ? 3 * options_.ping_interval
+                                   : options_.idle_timeout);
+    auto message = co_await channel_->Receive();
+    if (stop_ && !error_ && unpair_received_) co_return Status{};
+    if (!message) {
+      if (conn.eof() && (Converged() || options_.live)) {
+        if (Converged()) stats_.converged = true;
+        co_return Status{};
+      }
+      if (stop_ && !error_) co_return Status{};  // Stop() was called
+      co_return std::unexpected(message.error());
+    }
+    if (auto st = Handle(*message); !st) co_return st;
+    Wake();
+    if (unpair_received_) co_return Status{};
+  }
+}
+
+Status SyncSession::Handle(const proto::WireMessage& message) {
+  using M = proto::WireMessage;
+  if (!peer_hello_ && message.body_case() != M::kHello) {
+    return inch::Fail(Errc::kProtocol, "first message was not Hello");
+  }
+  switch (message.body_case()) {
+    case M::kHello: {
+      if (peer_hello_) return inch::Fail(Errc::kProtocol, "second Hello");
+      const auto& hello = message.hello();
+      if (hello.version() != kProtocolVersion) {
+        return inch::Fail(Errc::kProtocol, "unsupported protocol version " +
+                                               std::to_string(hello.version()));
+      }
+      peer_hello_ = true;
+      cursor_ = hello.received_up_to();
+      options_.live = options_.live && hello.live();
+      if (hello.listen_port() != 0 && hello.listen_port() <= 65535) {
+        boost::system::error_code ec;
+        auto remote = channel_->connection().socket().remote_endpoint(ec);
+        if (!ec) {
+          remote.port(static_cast<unsigned short>(hello.listen_port()));
+          if (auto st = store_.SetPartnerAddress(FormatEndpoint(remote)); !st) {
+            spdlog::warn("sync: cannot record the partner's address: {}",
+                         st.error().message);
+          }
+        }
+      }
+      return {};
+    }
+    case M::kBatch: {
+      const auto& ops = message.batch().ops();
+      if (ops.empty() || static_cast<std::size_t>(ops.size()) > kMaxBatchOps) {
+        return inch::Fail(Errc::kProtocol, "batch size out of range");
+      }
+      std::vector<Bytes> sealed;
+      sealed.reserve(static_cast<std::size_t>(ops.size()));
+      for (const auto& op : ops) sealed.emplace_back(op.begin(), op.end());
+      auto applied = store_.ApplyFromPartner(sealed);
+      if (!applied) return std::unexpected(applied.error());
+      ++stats_.batches_applied;
+      stats_.ops_applied += applied->applied;
+      pending_acks_.push_back(applied->received_up_to);
+      if (applied->partner_unpaired) stats_.partner_unpaired = true;
+      return {};
+    }
+    case M::kAck:
+      if (in_flight_ == 0) return inch::Fail(Errc::kProtocol, "unexpected Ack");
+      --in_flight_;
+      return {};
+    case M::kDone: {
+      DoneCounts done{message.done().batches_sent(),
+                      message.done().batches_applied()};
+      if (done.sent != stats_.batches_applied ||
+          done.applied > stats_.batches_sent) {
+        return inch::Fail(Errc::kProtocol, "Done does not match the batches");
+      }
+      peer_done_ = done;
+      return {};
+    }
+    case M::kUnpair:
+      // The partner unpaired: erase it now (durable), then echo.
+      if (auto st = store_.ErasePartner(); !st) return st;
+      spdlog::info("sync: the partner unpaired; its data and keys are erased");
+      unpair_received_ = true;
+      return {};
+    case M::kPing:
+      return {};
+    default:
+      return inch::Fail(Errc::kProtocol, "unknown message");
+  }
+}
+
+awaitable<void> SyncSession::WriterLoop() {
+  try {
+    Status st = co_await WriterSteps();
+    if (!st) Abort(st.error());
+  } catch (const std::exception& e) {
+    Abort(Error{Errc::kIo, std::string("sync writer: ") + e.what()});
+  }
+}
+
+awaitable<Status> SyncSession::WriterSteps() {
+  auto& conn = channel_->connection();
+  auto received = store_.ReceivedUpTo();
+  if (!received) co_return std::unexpected(received.error());
+  {
+    proto::WireMessage hello;
+    hello.mutable_hello()->set_version(kProtocolVersion);
+    hello.mutable_hello()->set_received_up_to(*received);
+    hello.mutable_hello()->set_listen_port(options_.listen_port);
+    hello.mutable_hello()->set_live(options_.live);
+    if (auto st = co_await channel_->Send(hello); !st) co_return st;
+  }
+  for (;;) {
+    if (unpair_received_) {
+      proto::WireMessage echo;
+      echo.mutable_unpair();
+      (void)co_await channel_->Send(echo);  // best effort: we erased already
+      conn.ShutdownSend();
+      co_return Status{};
+    }
+    if (stop_) co_return Status{};
+    dirty_ = false;
+    while (!pending_acks_.empty()) {
+      proto::WireMessage ack;
+      ack.mutable_ack()->set_received_up_to(pending_acks_.front());
+      pending_acks_.pop_front();
+      if (auto st = co_await channel_->Send(ack); !st) co_return st;
+    }
+    if (stats_.partner_unpaired) {
+      // An Unpair op arrived and was acknowledged: nothing more to send.
+      conn.ShutdownSend();
+      co_return Status{};
+    }
+    bool sent_batch = false;
+    if (peer_hello_ && in_flight_ < kWindow) {
+      auto out = store_.Outbox(cursor_, kMaxBatchOps, kMaxBatchBytes);
+      if (!out) co_return std::unexpected(out.error());
+      if (!out->sealed_ops.empty()) {
+        proto::WireMessage batch;
+        for (auto& op : out->sealed_ops) {
+          batch.mutable_batch()->add_ops(op.data(), op.size());
+        }
+        if (auto st = co_await channel_->Send(batch); !st) co_return st;
+        cursor_ = out->last_seq;
+        ++in_flight_;
+        ++stats_.batches_sent;
+        stats_.ops_sent += out->sealed_ops.size();
+        sent_batch = true;
+      } else if (!my_done_ || my_done_->sent != stats_.batches_sent ||
+                 my_done_->applied != stats_.batches_applied) {
+        DoneCounts counts{stats_.batches_sent, stats_.batches_applied};
+        proto::WireMessage done;
+        done.mutable_done()->set_batches_sent(counts.sent);
+        done.mutable_done()->set_batches_applied(counts.applied);
+        if (auto st = co_await channel_->Send(done); !st) co_return st;
+        my_done_ = counts;
+      }
+    }
+    if (sent_batch) continue;
+    if (Converged()) {
+      stats_.converged = true;
+      if (!options_.live) {
+        conn.ShutdownSend();  // the peer reads EOF after our last frame
+        co_return Status{};
+      }
+    }
+    if (dirty_) continue;
+    wake_.expires_after(options_.live ? options_.ping_interval
+                                      : std::chrono::milliseconds(3'600'000));
+    boost::system::error_code ec;
+    co_await wake_.async_wait(asio::redirect_error(use_awaitable, ec));
+    if (!ec && options_.live && !stop_) {
+      proto::WireMessage ping;
+      ping.mutable_ping();
+      if (auto st = co_await channel_->Send(ping); !st) co_return st;
+    }
+  }
+}
+
+}  // namespace inch::net

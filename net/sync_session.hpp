@@ -1,0 +1,104 @@
+// One sync session over an authenticated SecureChannel: each side says what
+// it has (Hello), sends what the other lacks in bounded batches, applies
+// what it receives durably (one store transaction per batch) before
+// acknowledging it, and both stop when their Done messages agree. The
+// protocol knows nothing about ops: they are opaque sealed bytes.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <optional>
+
+#include "common/error.hpp"
+#include "net/asio.hpp"
+#include "net/secure_channel.hpp"
+#include "store/shared/shared_store.hpp"
+
+namespace inch::net {
+
+inline constexpr std::uint32_t kProtocolVersion = 1;
+inline constexpr std::size_t kMaxBatchOps = 1000;
+inline constexpr std::size_t kMaxBatchBytes = 56 * 1024;  // < one frame
+inline constexpr std::size_t kWindow = 4;  // unacknowledged batches
+
+struct SyncOptions {
+  bool live = false;              // daemons: stay connected and push
+  std::uint16_t listen_port = 0;  // announced in Hello (0: not listening)
+  std::chrono::milliseconds idle_timeout{30'000};   // no frame for this long
+  std::chrono::milliseconds ping_interval{20'000};  // live sessions only
+};
+
+struct SyncStats {
+  std::uint64_t batches_sent = 0, batches_applied = 0;
+  std::uint64_t ops_sent = 0, ops_applied = 0;
+  bool converged = false;         // both sides had everything at one point
+  bool partner_unpaired = false;  // partner erased us; we erased it too
+};
+
+// States (per session): hello -> exchanging -> converged (one-shot: both
+// half-close and read EOF) | live (a live session stays in exchanging until
+// the connection ends) | failed (anything unexpected: the connection closes
+// and the store keeps only fully applied batches).
+// Invariants: a Batch is acknowledged only after ApplyFromPartner returned
+// (durable); at most kWindow batches are unacknowledged; the first message
+// each way is Hello; Done.batches_sent equals the batches the receiver has
+// applied when it arrives (messages are in order), else kProtocol.
+// Converged when my latest Done and the peer's latest Done both count
+// every batch sent and applied on each side, with nothing in flight.
+class SyncSession : public std::enable_shared_from_this<SyncSession> {
+ public:
+  // `store` must outlive the session.
+  SyncSession(std::unique_ptr<SecureChannel> channel, store::SharedStore& store,
+              SyncOptions options);
+
+  // Runs the session to its end. One-shot: ok once converged; kUnreachable
+  // if the partner vanished, kCrypto/kProtocol on a bad frame. Live: ends
+  // when the connection does (ok if nothing went wrong on our side).
+  awaitable<Result<SyncStats>> Run();
+
+  // A local op may have been added: check the outbox again (live).
+  void NotifyLocalChange();
+  // Ends the session (shutdown); Run() then returns.
+  void Stop();
+
+  const std::string& peer() const { return peer_; }
+  const SyncStats& stats() const { return stats_; }
+  Connection& connection() { return channel_->connection(); }
+
+ private:
+  struct DoneCounts {
+    std::uint64_t sent = 0, applied = 0;
+  };
+  awaitable<Status> ReaderLoop();
+  awaitable<void> WriterLoop();
+  awaitable<Status> WriterSteps();
+  Status Handle(const proto::WireMessage& message);
+  bool Converged() const;
+  void Wake();
+  void Abort(const Error& error);  // records the first error, closes
+
+  std::unique_ptr<SecureChannel> channel_;
+  store::SharedStore& store_;
+  SyncOptions options_;
+  std::string peer_;
+  asio::steady_timer wake_;
+  asio::steady_timer joined_;
+  bool dirty_ = false;
+  bool stop_ = false;
+  bool writer_done_ = false;
+  std::optional<Error> error_;
+
+  bool peer_hello_ = false;
+  std::uint64_t cursor_ =
+      0;  // highest of my release seqs the peer has/was sent
+  std::size_t in_flight_ = 0;
+  std::deque<std::uint64_t> pending_acks_;
+  std::optional<DoneCounts> my_done_, peer_done_;
+  bool unpair_received_ = false;
+  SyncStats stats_;
+};
+
+}  // namespace inch::net

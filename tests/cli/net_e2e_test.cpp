@@ -1,0 +1,153 @@
+// Two real nodes on 127.0.0.1 (free ports, temporary homes): pairing, sync
+// through `inch serve` + `inch sync`, changes made apart converging, withdraw
+// and unpair propagating, and connected daemons pushing a note unasked.
+#include <gtest/gtest.h>
+
+#include "tests/cli/net_fixture.hpp"
+
+namespace inch::test {
+namespace {
+
+using nlohmann::json;
+using NetE2eTest = TwoNodes;
+
+TEST_F(NetE2eTest, PairShowsTheSameCheckWordsOnBothSides) {
+  auto [l, d] = Pair(a_, b_);
+  ASSERT_EQ(l, 0);
+  ASSERT_EQ(d, 0);
+  json sa = Status(a_), sb = Status(b_);
+  ASSERT_TRUE(sa["partner"].is_object()) << sa.dump();
+  ASSERT_TRUE(sb["partner"].is_object()) << sb.dump();
+  EXPECT_EQ(sa["partner"]["node_id"], NodeId(b_));
+  EXPECT_EQ(sb["partner"]["node_id"], NodeId(a_));
+  EXPECT_EQ(sa["partner"]["check_words"], sb["partner"]["check_words"]);
+  EXPECT_EQ(sa["partner"]["check_words"].size(), 4u);
+}
+
+TEST_F(NetE2eTest, WrongCodePinsNothingOnEitherSide) {
+  auto [l, d] = Pair(a_, b_, "0000-0000");
+  EXPECT_NE(l, 0);
+  EXPECT_NE(d, 0);
+  EXPECT_TRUE(Status(a_)["partner"].is_null()) << Status(a_).dump();
+  EXPECT_TRUE(Status(b_)["partner"].is_null()) << Status(b_).dump();
+  // The code was used up, and a correct pairing still works afterwards.
+  auto [l2, d2] = Pair(a_, b_);
+  EXPECT_EQ(l2, 0);
+  EXPECT_EQ(d2, 0);
+}
+
+TEST_F(NetE2eTest, APairedNodeRefusesASecondPartner) {
+  ASSERT_EQ(Pair(a_, b_), std::make_pair(0, 0));
+  RunResult again = a_.Run({"pair", "--listen", "127.0.0.1:0"});
+  EXPECT_EQ(again.exit_code, 1) << Describe(again);
+  EXPECT_NE(again.err.find("unpair"), std::string::npos) << again.err;
+}
+
+TEST_F(NetE2eTest, SyncWithoutAReachablePartnerExitsFour) {
+  ASSERT_EQ(Pair(a_, b_), std::make_pair(0, 0));
+  RunResult r = a_.Run({"sync", "--peer", "127.0.0.1:1"});
+  EXPECT_EQ(r.exit_code, 4) << Describe(r);
+}
+
+TEST_F(NetE2eTest, ChangesMadeApartConvergeAfterOneSync) {
+  ASSERT_EQ(Pair(a_, b_), std::make_pair(0, 0));
+  std::string wish_a = RandomMarker("WISHA"), wish_b = RandomMarker("WISHB");
+  SharedWish(a_, wish_a);
+  SharedWish(b_, wish_b);
+  Ok(a_, {"ready", "lists"});
+  Ok(b_, {"ready", "lists"});
+  std::string address;
+  auto serve_b = Serve(b_, &address);
+  RunResult sync = a_.Run({"sync", "--peer", address});
+  ASSERT_EQ(sync.exit_code, 0) << Describe(sync);
+  EXPECT_TRUE(PartnerListHas(a_, wish_b));
+  EXPECT_TRUE(PartnerListHas(b_, wish_a));
+  // A second sync after more changes apart, without --peer (the address
+  // was learned from the daemon's Hello).
+  std::string more_a = RandomMarker("MOREA"), more_b = RandomMarker("MOREB");
+  SharedWish(a_, more_a);
+  SharedWish(b_, more_b);
+  RunResult sync2 = a_.Run({"sync"});
+  ASSERT_EQ(sync2.exit_code, 0) << Describe(sync2);
+  EXPECT_TRUE(PartnerListHas(a_, more_b));
+  EXPECT_TRUE(PartnerListHas(b_, more_a));
+  serve_b->Signal(SIGTERM);
+  EXPECT_EQ(serve_b->Wait().exit_code, 0);
+}
+
+TEST_F(NetE2eTest, WithdrawAndUnpairEraseContentOnThePartner) {
+  ASSERT_EQ(Pair(a_, b_), std::make_pair(0, 0));
+  std::string gone = RandomMarker("GONE"), kept = RandomMarker("KEPT");
+  std::string gone_id = SharedWish(a_, gone);
+  SharedWish(a_, kept);
+  Ok(a_, {"ready", "lists"});
+  Ok(b_, {"ready", "lists"});
+  std::string address;
+  auto serve_b = Serve(b_, &address);
+  ASSERT_EQ(a_.Run({"sync", "--peer", address}).exit_code, 0);
+  ASSERT_TRUE(PartnerListHas(b_, gone));
+
+  Ok(a_, {"withdraw", gone_id});
+  ASSERT_EQ(a_.Run({"sync", "--peer", address}).exit_code, 0);
+  EXPECT_FALSE(PartnerListHas(b_, gone));
+  EXPECT_TRUE(PartnerListHas(b_, kept));
+  Ok(b_, {"status"});  // a reader opening the store after the checkpoint
+  EXPECT_TRUE(FindMarkerInTree(b_.home(), gone).empty())
+      << "withdrawn text left on b";
+
+  RunResult unpair = a_.Run({"--json", "unpair"});
+  ASSERT_EQ(unpair.exit_code, 0) << Describe(unpair);
+  EXPECT_TRUE(json::parse(unpair.out)["partner_told"].get<bool>())
+      << unpair.out;
+  EXPECT_TRUE(Status(a_)["partner"].is_null());
+  EXPECT_TRUE(Status(b_)["partner"].is_null());
+  EXPECT_TRUE(FindMarkerInTree(b_.home(), kept).empty())
+      << "a's item left on b";
+  serve_b->Signal(SIGTERM);
+  EXPECT_EQ(serve_b->Wait().exit_code, 0);
+}
+
+TEST_F(NetE2eTest, UnpairWhileApartIsDeliveredLater) {
+  ASSERT_EQ(Pair(a_, b_), std::make_pair(0, 0));
+  std::string address;
+  {
+    auto serve_b = Serve(b_, &address);
+    ASSERT_EQ(a_.Run({"sync", "--peer", address}).exit_code, 0);
+    serve_b->Signal(SIGTERM);
+    serve_b->Wait();
+  }
+  RunResult unpair = a_.Run({"--json", "unpair"});  // b is not reachable now
+  ASSERT_EQ(unpair.exit_code, 0) << Describe(unpair);
+  EXPECT_FALSE(json::parse(unpair.out)["partner_told"].get<bool>());
+  ASSERT_TRUE(Status(b_)["partner"].is_object());
+  // b's daemon comes back; a delivers the notice on its next sync.
+  auto serve_b = Serve(b_, &address);
+  RunResult deliver = a_.Run({"sync", "--peer", address});
+  EXPECT_EQ(deliver.exit_code, 0) << Describe(deliver);
+  EXPECT_TRUE(Eventually([&] { return Status(b_)["partner"].is_null(); }));
+}
+
+TEST_F(NetE2eTest, ConnectedDaemonsDeliverANoteWithoutAManualSync) {
+  ASSERT_EQ(Pair(a_, b_), std::make_pair(0, 0));
+  Ok(a_, {"ready", "notes"});
+  Ok(b_, {"ready", "notes"});
+  std::string address_a, address_b;
+  auto serve_a = Serve(a_, &address_a);
+  // One manual sync teaches b where a's daemon listens.
+  ASSERT_EQ(b_.Run({"sync", "--peer", address_a}).exit_code, 0);
+  auto serve_b = Serve(b_, &address_b);
+  std::string note = RandomMarker("THANKS");
+  // The daemons connect on their own; the note is written afterwards and
+  // must arrive without any `inch sync`.
+  Ok(b_, {"thank", "Thank you for " + note});
+  EXPECT_TRUE(Eventually([&] {
+    return a_.Run({"--json", "notes"}).out.find(note) != std::string::npos;
+  })) << "the note never reached a";
+  serve_a->Signal(SIGTERM);
+  serve_b->Signal(SIGTERM);
+  EXPECT_EQ(serve_a->Wait().exit_code, 0);
+  EXPECT_EQ(serve_b->Wait().exit_code, 0);
+}
+
+}  // namespace
+}  // namespace inch::test
