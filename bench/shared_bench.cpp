@@ -2,6 +2,8 @@
 // ops from cold, applying a 10,000-op batch from the partner, and the Outbox
 // with 100,000 ops in the log. Each measurement runs in a forked child that
 // opens the stores cold, so its peak RSS (ru_maxrss) is its own.
+// `shared_bench --profile-outbox DIR` runs one first Outbox in-process (for
+// perf/callgrind), building the log in DIR once and reusing it afterwards.
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -18,14 +20,22 @@
 
 namespace {
 
+namespace fs = std::filesystem;
 using inch::Bytes;
 using inch::crypto::Secret;
 using inch::store::SharedStore;
+using Clock = std::chrono::steady_clock;
+
+constexpr int kItems = 25000;  // x 4 ops = 100,000 ops
+constexpr std::size_t kAll = static_cast<std::size_t>(kItems) * 4 + 1;
 
 struct Files {
   std::string dir, a, b;
-  Bytes pk_a, pk_b;
-  Bytes key_a, key_b;
+  // Fixed keys: a benchmark's stores need no secrecy, and a kept profile
+  // directory must reopen with the same keys.
+  Bytes pk_a = Bytes(32, 0xa1), pk_b = Bytes(32, 0xb2);
+  Bytes key_a = Bytes(32, 0x11), key_b = Bytes(32, 0x22);
+  Bytes pair = Bytes(32, 0x33);
 };
 
 std::unique_ptr<SharedStore> OpenStore(const std::string& path,
@@ -36,20 +46,51 @@ std::unique_ptr<SharedStore> OpenStore(const std::string& path,
   return std::move(*s);
 }
 
-// Runs `body` in a child; prints its time and the child's peak RSS.
-void Measure(const char* label, const std::function<void()>& body) {
+double MsSince(Clock::time_point t0) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+}
+
+// Two paired stores with both lists consents on; A has 100,000 ops of
+// which none is released yet (the partner has seen nothing).
+void BuildLog(const Files& f) {
+  auto a = OpenStore(f.a, f.key_a, f.pk_a, true);
+  auto b = OpenStore(f.b, f.key_b, f.pk_b, true);
+  const Secret pair = Secret::CopyOf(f.pair);
+  INCH_CHECK(a->SetPartner(f.pk_b, pair).has_value());
+  INCH_CHECK(b->SetPartner(f.pk_a, pair).has_value());
+  INCH_CHECK(a->SetConsent(inch::store::ConsentKind::kLists, true).has_value());
+  INCH_CHECK(b->SetConsent(inch::store::ConsentKind::kLists, true).has_value());
+  auto out = b->Outbox(0, 10, 1 << 20);
+  INCH_CHECK(out && a->ApplyFromPartner(out->sealed_ops).has_value());
+  const auto t0 = Clock::now();
+  for (int i = 0; i < kItems; ++i) {
+    const std::string text =
+        "a small specific wish number " + std::to_string(i);
+    auto id = a->AddWish(text, 1 + i % 5);
+    INCH_CHECK(id.has_value());
+    INCH_CHECK(a->Edit(*id, text + " (edited)", std::nullopt, std::nullopt)
+                   .has_value());
+    INCH_CHECK(a->Share(*id).has_value());
+    INCH_CHECK(a->Edit(*id, std::nullopt, 3, std::nullopt).has_value());
+  }
+  std::printf("setup: %zu local ops, one transaction each: %.1f s\n", kAll,
+              MsSince(t0) / 1000.0);
+}
+
+// Runs `body` in a child; prints its time(s) and the child's peak RSS.
+// `body` returns the part of its time spent outside opening the store.
+void Measure(const char* label, const std::function<double()>& body) {
   std::fflush(stdout);
   pid_t pid = ::fork();
   INCH_CHECK(pid >= 0);
   if (pid == 0) {
-    const auto t0 = std::chrono::steady_clock::now();
-    body();
-    const double ms = std::chrono::duration<double, std::milli>(
-                          std::chrono::steady_clock::now() - t0)
-                          .count();
+    const auto t0 = Clock::now();
+    const double op_ms = body();
+    const double ms = MsSince(t0);
     rusage ru{};
     ::getrusage(RUSAGE_SELF, &ru);
-    std::printf("%-52s %9.1f ms   peak RSS %6.1f MiB\n", label, ms,
+    std::printf("%-50s %7.1f ms (open %5.1f + %6.1f)  peak RSS %5.1f MiB\n",
+                label, ms, ms - op_ms, op_ms,
                 static_cast<double>(ru.ru_maxrss) / 1024.0);
     std::fflush(stdout);
     ::_exit(0);
@@ -58,56 +99,55 @@ void Measure(const char* label, const std::function<void()>& body) {
   ::waitpid(pid, &status, 0);
 }
 
+Files FilesIn(const std::string& dir) {
+  Files f;
+  f.dir = dir;
+  f.a = dir + "/a.db";
+  f.b = dir + "/b.db";
+  return f;
+}
+
+int ProfileOutbox(const std::string& dir) {
+  Files pristine = FilesIn(dir);
+  if (!fs::exists(pristine.a)) {
+    fs::create_directories(dir);
+    BuildLog(pristine);
+  }
+  Files work = FilesIn(dir + "/work");
+  fs::remove_all(work.dir);
+  fs::create_directories(work.dir);
+  for (const char* name : {"/a.db", "/a.db-wal"}) {
+    if (fs::exists(dir + name)) fs::copy_file(dir + name, work.dir + name);
+  }
+  auto t0 = Clock::now();
+  auto a = OpenStore(work.a, work.key_a, work.pk_a, false);
+  const double open_ms = MsSince(t0);
+  t0 = Clock::now();
+  auto out = a->Outbox(0, 1000, 1 << 20);
+  INCH_CHECK(out.has_value() && out->sealed_ops.size() == 1000);
+  std::printf("open %.1f ms, first outbox %.1f ms\n", open_ms, MsSince(t0));
+  return 0;
+}
+
 }  // namespace
 
-int main() {
+int main(int argc, char** argv) {
   INCH_CHECK(inch::crypto::InitCrypto());
-  namespace fs = std::filesystem;
-  Files f;
-  f.dir = (fs::exists("/dev/shm") ? std::string("/dev/shm")
-                                  : fs::temp_directory_path().string()) +
-          "/inch-shared-bench-" + std::to_string(::getpid());
-  fs::create_directories(f.dir);
-  f.a = f.dir + "/a.db";
-  f.b = f.dir + "/b.db";
-  f.pk_a = inch::crypto::RandomBytes(32);
-  f.pk_b = inch::crypto::RandomBytes(32);
-  f.key_a = inch::crypto::RandomBytes(32);
-  f.key_b = inch::crypto::RandomBytes(32);
-  const Secret pair = Secret::Random(32);
-  constexpr int kItems = 25000;  // x 4 ops = 100,000 ops
-  {
-    auto a = OpenStore(f.a, f.key_a, f.pk_a, true);
-    auto b = OpenStore(f.b, f.key_b, f.pk_b, true);
-    INCH_CHECK(a->SetPartner(f.pk_b, pair).has_value());
-    INCH_CHECK(b->SetPartner(f.pk_a, pair).has_value());
-    INCH_CHECK(
-        a->SetConsent(inch::store::ConsentKind::kLists, true).has_value());
-    INCH_CHECK(
-        b->SetConsent(inch::store::ConsentKind::kLists, true).has_value());
-    auto out = b->Outbox(0, 10, 1 << 20);
-    INCH_CHECK(out && a->ApplyFromPartner(out->sealed_ops).has_value());
-    const auto t0 = std::chrono::steady_clock::now();
-    for (int i = 0; i < kItems; ++i) {
-      const std::string text =
-          "a small specific wish number " + std::to_string(i);
-      auto id = a->AddWish(text, 1 + i % 5);
-      INCH_CHECK(id.has_value());
-      INCH_CHECK(a->Edit(*id, text + " (edited)", std::nullopt, std::nullopt)
-                     .has_value());
-      INCH_CHECK(a->Share(*id).has_value());
-      INCH_CHECK(a->Edit(*id, std::nullopt, 3, std::nullopt).has_value());
-    }
-    std::printf(
-        "setup: %d local ops, one transaction each: %.1f s\n", kItems * 4 + 1,
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0)
-            .count());
+  if (argc == 3 && std::string(argv[1]) == "--profile-outbox") {
+    return ProfileOutbox(argv[2]);
   }
-  const std::size_t kAll = static_cast<std::size_t>(kItems) * 4 + 1;
+  Files f =
+      FilesIn((fs::exists("/dev/shm") ? std::string("/dev/shm")
+                                      : fs::temp_directory_path().string()) +
+              "/inch-shared-bench-" + std::to_string(::getpid()));
+  fs::create_directories(f.dir);
+  BuildLog(f);
   Measure("outbox, 100k ops in log, first call (releases all)", [&] {
     auto a = OpenStore(f.a, f.key_a, f.pk_a, false);
+    const auto t0 = Clock::now();
     auto out = a->Outbox(0, 1000, 1 << 20);
     INCH_CHECK(out.has_value() && out->sealed_ops.size() == 1000);
+    return MsSince(t0);
   });
   // Release everything in the parent so later children see a steady state.
   {
@@ -116,13 +156,17 @@ int main() {
   }
   Measure("outbox, 100k ops in log, steady (next 1,000)", [&] {
     auto a = OpenStore(f.a, f.key_a, f.pk_a, false);
+    const auto t0 = Clock::now();
     auto out = a->Outbox(kAll - 1000, 1000, 1 << 20);
     INCH_CHECK(out.has_value() && !out->sealed_ops.empty());
+    return MsSince(t0);
   });
   Measure("fold of 100k ops from cold (open + CurrentState)", [&] {
     auto a = OpenStore(f.a, f.key_a, f.pk_a, false);
+    const auto t0 = Clock::now();
     auto s = a->CurrentState();
     INCH_CHECK(s.has_value() && s->items.size() == kItems);
+    return MsSince(t0);
   });
   // A 10,000-op batch, prepared in the parent, applied cold in the child.
   std::vector<Bytes> batch;
@@ -134,8 +178,10 @@ int main() {
   }
   Measure("apply a 10,000-op batch from the partner (1 tx)", [&] {
     auto b = OpenStore(f.b, f.key_b, f.pk_b, false);
+    const auto t0 = Clock::now();
     auto r = b->ApplyFromPartner(batch);
     INCH_CHECK(r.has_value() && r->applied == 10000);
+    return MsSince(t0);
   });
   fs::remove_all(f.dir);
   return 0;

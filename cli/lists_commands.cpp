@@ -1,88 +1,25 @@
 // The shared lists and notes: wish, give, share, withdraw, ready, list,
 // answer, choose, done, thank, notes, preview. Every change goes through the
 // shared store as an op; what may leave the node is the store's consent
-// gate's decision, never this file's.
+// gate's decision, never this file's. The views are in lists_view.cpp.
 #include <algorithm>
 #include <memory>
 
 #include "cli/commands.hpp"
+#include "cli/lists_format.hpp"
 
 namespace inch::cli {
 namespace {
 
+using lists::ItemJson;
+using lists::KindName;
+using lists::ParseItem;
+using lists::ParseSize;
+using lists::WithItemError;
+using lists::WithStore;
 using store::ItemId;
 using store::ItemKind;
 using store::ItemState;
-
-constexpr std::size_t kListTextChars = 60;
-
-const char* SizeName(store::GiveSize s) {
-  return s == store::GiveSize::kSmall    ? "small"
-         : s == store::GiveSize::kMedium ? "medium"
-                                         : "large";
-}
-
-const char* KindName(ItemKind k) {
-  return k == ItemKind::kWish ? "wish" : k == ItemKind::kGive ? "give" : "note";
-}
-
-const char* ProgressName(store::Progress p) {
-  return p == store::Progress::kDone     ? "done"
-         : p == store::Progress::kChosen ? "chosen"
-                                         : "offered";
-}
-
-Result<store::GiveSize> ParseSize(const std::string& s) {
-  if (s == "small") return store::GiveSize::kSmall;
-  if (s == "medium") return store::GiveSize::kMedium;
-  if (s == "large") return store::GiveSize::kLarge;
-  return Fail(Errc::kInvalidInput,
-              "size must be small, medium or large, not '" + s + "'");
-}
-
-// Item ids in messages say where to find the ids.
-Result<ItemId> ParseItem(store::SharedStore& s, const std::string& text) {
-  auto id = s.ParseId(text);
-  if (!id) {
-    return Fail(id.error().code,
-                "'" + text +
-                    "' is not a known item: see `inch list` or `inch preview`");
-  }
-  return id;
-}
-
-Status WithItemError(Status s, const std::string& id) {
-  if (!s && s.error().code == Errc::kNotFound) {
-    return Fail(Errc::kNotFound, "there is no item " + id +
-                                     " (or it was withdrawn): see `inch list`");
-  }
-  return s;
-}
-
-nlohmann::json ItemJson(
-    store::SharedStore& s, const ItemState& it,
-    const std::optional<store::PrivateAnswer>& answer = std::nullopt) {
-  auto ref = [&](const std::optional<ItemId>& r) {
-    return r ? nlohmann::json(s.FormatId(*r)) : nlohmann::json(nullptr);
-  };
-  nlohmann::json j = {{"id", s.FormatId(it.id)},
-                      {"author", it.id.author == store::kMe ? "me" : "partner"},
-                      {"kind", KindName(it.kind)},
-                      {"text", it.text},
-                      {"shared", it.shared}};
-  if (it.kind == ItemKind::kWish) j["importance"] = it.importance;
-  if (it.kind == ItemKind::kGive) {
-    j["size"] = SizeName(it.size);
-    j["for"] = ref(it.for_item);
-    j["smaller_than"] = ref(it.smaller_than);
-    j["progress"] = ProgressName(it.progress);
-    j["thanked"] = it.thanked;
-  }
-  if (answer)
-    j["private_answer"] =
-        *answer == store::PrivateAnswer::kNo ? "no" : "not-yet";
-  return j;
-}
 
 // Prints the created item (its id above all).
 Status PrintCreated(Context& ctx, store::SharedStore& s,
@@ -102,13 +39,6 @@ Status PrintCreated(Context& ctx, store::SharedStore& s,
     }
   }
   return {};
-}
-
-template <class F>
-Status WithStore(Context& ctx, F&& body) {
-  auto s = ctx.OpenSharedStore();
-  if (!s) return std::unexpected(s.error());
-  return body(**s);
 }
 
 struct GiveArgs {
@@ -134,6 +64,40 @@ Status AddGive(Context& ctx, const GiveArgs& a) {
   });
 }
 
+struct ThankArgs {
+  std::string text, for_give;
+};
+
+// A note; with --for, also the thanked mark on the partner's give (one
+// transaction in the store, after checking the give: nothing on error).
+Status Thank(Context& ctx, const ThankArgs& a) {
+  return WithStore(ctx, [&](store::SharedStore& s) -> Status {
+    std::optional<ItemId> give;
+    if (!a.for_give.empty()) {
+      auto id = ParseItem(s, a.for_give);
+      if (!id) return std::unexpected(id.error());
+      give = *id;
+    }
+    auto id = s.AddNote(a.text, give);
+    if (!id) {
+      return WithItemError(std::unexpected(id.error()), a.for_give);
+    }
+    if (!give) return PrintCreated(ctx, s, id);
+    auto state = s.CurrentState();
+    if (!state) return std::unexpected(state.error());
+    if (ctx.out().json()) {
+      auto j = ItemJson(s, state->items.at(*id));
+      j["thanks_for"] = s.FormatId(*give);
+      ctx.out().Json(j);
+    } else {
+      ctx.out().Line("Added note " + ctx.out().Bold(s.FormatId(*id)) +
+                     " and marked " + s.FormatId(*give) + " as thanked.");
+      ctx.out().Hint("`inch preview` shows when it reaches your partner.");
+    }
+    return {};
+  });
+}
+
 // Runs `act` on each id; all ids are checked before anything changes.
 Status ForEachId(
     Context& ctx, const std::vector<std::string>& ids, const char* verb,
@@ -153,170 +117,6 @@ Status ForEachId(
         ctx.out().Line(std::string(verb) + " " + s.FormatId(parsed[i]) + ".");
     }
     if (ctx.out().json()) ctx.out().Json(done);
-    return {};
-  });
-}
-
-// Easiest first: gives by size, wishes by importance (most wanted first).
-void SortEasiestFirst(std::vector<const ItemState*>& items) {
-  std::stable_sort(
-      items.begin(), items.end(), [](const ItemState* a, const ItemState* b) {
-        auto key = [](const ItemState* x) {
-          const int size =
-              x->kind == ItemKind::kGive ? static_cast<int>(x->size) : 0;
-          return std::tuple(x->id.author, x->kind == ItemKind::kWish, size,
-                            -x->importance, x->created_hlc);
-        };
-        return key(a) < key(b);
-      });
-}
-
-Status List(Context& ctx, bool mine_only, bool partner_only) {
-  return WithStore(ctx, [&](store::SharedStore& s) -> Status {
-    auto state = s.CurrentState();
-    if (!state) return std::unexpected(state.error());
-    std::vector<const ItemState*> items;
-    for (const auto& [id, it] : state->items) {
-      if (it.kind == ItemKind::kNote) continue;
-      if ((mine_only && id.author != store::kMe) ||
-          (partner_only && id.author == store::kMe)) {
-        continue;
-      }
-      items.push_back(&it);
-    }
-    SortEasiestFirst(items);
-    if (ctx.out().json()) {
-      nlohmann::json list = nlohmann::json::array();
-      for (const ItemState* it : items) {
-        auto answer = s.PrivateAnswerFor(it->id);
-        if (!answer) return std::unexpected(answer.error());
-        list.push_back(ItemJson(s, *it, *answer));
-      }
-      ctx.out().Json(list);
-      return {};
-    }
-    if (items.empty()) {
-      ctx.out().Line(
-          "No wishes or gives yet. Add one with `inch wish add` or `inch give "
-          "add`.");
-      return {};
-    }
-    int last_author = -1;
-    for (const ItemState* it : items) {
-      if (it->id.author != last_author) {
-        if (last_author != -1) ctx.out().Line("");
-        ctx.out().Line(ctx.out().Bold(
-            it->id.author == store::kMe ? "Mine" : "My partner's"));
-        last_author = it->id.author;
-      }
-      std::string detail =
-          it->kind == ItemKind::kWish
-              ? "wish " +
-                    std::string(static_cast<std::size_t>(it->importance), '*')
-              : "give " + std::string(SizeName(it->size));
-      if (it->kind == ItemKind::kGive &&
-          it->progress != store::Progress::kOffered) {
-        detail += ", " + std::string(ProgressName(it->progress));
-      }
-      if (it->thanked) detail += ", thanked";
-      if (it->id.author == store::kMe && !it->shared)
-        detail += ", private draft";
-      if (it->for_item) detail += ", for " + s.FormatId(*it->for_item);
-      if (it->smaller_than)
-        detail += ", smaller than " + s.FormatId(*it->smaller_than);
-      std::string id = s.FormatId(it->id);
-      ctx.out().Line("  " + ctx.out().Bold(id) +
-                     std::string(id.size() < 10 ? 10 - id.size() : 1, ' ') +
-                     FirstLine(it->text, kListTextChars) + "  " +
-                     ctx.out().Dim("(" + detail + ")"));
-    }
-    return {};
-  });
-}
-
-Status Notes(Context& ctx) {
-  return WithStore(ctx, [&](store::SharedStore& s) -> Status {
-    auto state = s.CurrentState();
-    if (!state) return std::unexpected(state.error());
-    std::vector<const ItemState*> notes;
-    for (const auto& [id, it] : state->items) {
-      if (it.kind == ItemKind::kNote) notes.push_back(&it);
-    }
-    std::sort(notes.begin(), notes.end(), [](auto* a, auto* b) {
-      return a->created_hlc > b->created_hlc;  // newest first
-    });
-    if (ctx.out().json()) {
-      nlohmann::json list = nlohmann::json::array();
-      for (auto* n : notes) {
-        list.push_back(
-            {{"id", s.FormatId(n->id)},
-             {"direction", n->id.author == store::kMe ? "sent" : "received"},
-             {"text", n->text},
-             {"created_ms", n->created_hlc >> 16}});
-      }
-      ctx.out().Json(list);
-    } else if (notes.empty()) {
-      ctx.out().Line("No notes yet. Write one with `inch thank TEXT`.");
-    } else {
-      for (auto* n : notes) {
-        ctx.out().Line(
-            ctx.out().Dim(
-                LocalMinute(static_cast<std::int64_t>(n->created_hlc >> 16)) +
-                (n->id.author == store::kMe ? "  to partner  "
-                                            : "  from partner") +
-                "  " + s.FormatId(n->id)) +
-            "  " + n->text);
-      }
-    }
-    return {};
-  });
-}
-
-Status Preview(Context& ctx) {
-  return WithStore(ctx, [&](store::SharedStore& s) -> Status {
-    auto entries = s.Preview();
-    if (!entries) return std::unexpected(entries.error());
-    auto state_name = [](store::PreviewState p) {
-      switch (p) {
-        case store::PreviewState::kSent:
-          return "sent";
-        case store::PreviewState::kWaitingForMe:
-          return "waiting for my consent";
-        case store::PreviewState::kWaitingForPartner:
-          return "waiting for my partner's consent";
-        case store::PreviewState::kDraft:
-          return "draft";
-      }
-      return "?";
-    };
-    nlohmann::json list = nlohmann::json::array();
-    std::size_t shown = 0;
-    for (const auto& e : *entries) {
-      // Drafts never leave, so they are not part of what the partner holds.
-      if (e.state == store::PreviewState::kDraft) continue;
-      ++shown;
-      if (ctx.out().json()) {
-        auto j = ItemJson(s, e.item);
-        j["state"] = e.state == store::PreviewState::kSent ? "sent"
-                     : e.state == store::PreviewState::kWaitingForMe
-                         ? "waiting_for_me"
-                         : "waiting_for_partner";
-        list.push_back(j);
-      } else {
-        ctx.out().Line(
-            ctx.out().Bold(s.FormatId(e.item.id)) + "  " +
-            KindName(e.item.kind) + "  " +
-            FirstLine(e.item.text, kListTextChars) + "  " +
-            ctx.out().Dim("(" + std::string(state_name(e.state)) + ")"));
-      }
-    }
-    if (ctx.out().json()) {
-      ctx.out().Json(list);
-    } else if (shown == 0) {
-      ctx.out().Line(
-          "Nothing: your partner's node holds nothing of yours and will "
-          "receive nothing.");
-    }
     return {};
   });
 }
@@ -429,7 +229,9 @@ void RegisterListsCommands(CLI::App& app, Context& ctx) {
   list->add_flag("--partner", *partner, "Only my partner's")
       ->excludes(mine_opt);
   list->callback([&ctx, mine, partner] {
-    ctx.SetAction([&ctx, mine, partner] { return List(ctx, *mine, *partner); });
+    ctx.SetAction([&ctx, mine, partner] {
+      return lists::ShowList(ctx, *mine, *partner);
+    });
   });
 
   auto answer_id = std::make_shared<std::string>(),
@@ -476,24 +278,29 @@ void RegisterListsCommands(CLI::App& app, Context& ctx) {
     });
   }
 
-  auto thank_text = std::make_shared<std::string>();
+  auto thank_args = std::make_shared<ThankArgs>();
   auto* thank = app.add_subcommand("thank", "Send an appreciation note");
-  thank->add_option("text", *thank_text, "The note")
+  thank->add_option("text", thank_args->text, "The note")
       ->required()
       ->type_name("TEXT");
-  thank->callback([&ctx, thank_text] {
-    ctx.SetAction([&ctx, thank_text] {
-      return WithStore(ctx, [&](store::SharedStore& s) {
-        return PrintCreated(ctx, s, s.AddNote(*thank_text));
-      });
-    });
+  thank
+      ->add_option("--for", thank_args->for_give,
+                   "Your partner's give it thanks (marks it thanked)")
+      ->type_name("ITEM");
+  thank->callback([&ctx, thank_args] {
+    ctx.SetAction([&ctx, thank_args] { return Thank(ctx, *thank_args); });
   });
 
+  ctx.AddStatusSection(lists::StatusSection);
+
   app.add_subcommand("notes", "Appreciation notes, sent and received")
-      ->callback([&ctx] { ctx.SetAction([&ctx] { return Notes(ctx); }); });
+      ->callback(
+          [&ctx] { ctx.SetAction([&ctx] { return lists::ShowNotes(ctx); }); });
   app.add_subcommand("preview",
                      "What your partner's node holds or will receive from you")
-      ->callback([&ctx] { ctx.SetAction([&ctx] { return Preview(ctx); }); });
+      ->callback([&ctx] {
+        ctx.SetAction([&ctx] { return lists::ShowPreview(ctx); });
+      });
 }
 
 }  // namespace inch::cli

@@ -42,9 +42,9 @@ Status SharedStore::Impl::AppendLocal(proto::Op op,
   Bytes body;
   Sealing sealing = kSealedShared;
   if (item && !shared_seal) {
-    auto key = ItemKey(*item);
-    if (!key) return std::unexpected(key.error());
-    body = SealAtRest(*key, op, kMe, op.seq());
+    WipeOnExit wipe(scratch_key);
+    if (auto k = ItemKeyInto(*item, scratch_key); !k) return k;
+    body = SealAtRest(scratch_key, op, kMe, op.seq());
     sealing = kSealedItem;
   } else {
     body = SealAtRest(shared_key, op, kMe, op.seq());
@@ -260,8 +260,12 @@ Status SharedStore::SetConsent(ConsentKind kind, bool on) {
 }
 
 namespace {
-Status RespondOp(SharedStore::Impl& impl, ItemId give, proto::ResponseKind kind,
-                 Progress progress) {
+// Checks a response to the partner's give. The row to respond on, or
+// nullopt when the response is already there (idempotent).
+Result<std::optional<ItemRow>> CheckResponse(SharedStore::Impl& impl,
+                                             ItemId give,
+                                             proto::ResponseKind kind,
+                                             Progress progress) {
   if (give.author != kPartner) {
     return Fail(Errc::kInvalidInput,
                 "you can only respond to your partner's gives");
@@ -274,18 +278,33 @@ Status RespondOp(SharedStore::Impl& impl, ItemId give, proto::ResponseKind kind,
                 "only your partner's gives can be chosen, done or thanked");
   }
   if (kind == proto::THANKED) {
-    if ((*item)->thanked) return {};
+    if ((*item)->thanked) return std::optional<ItemRow>();
   } else if (progress <= (*item)->progress) {
-    if (progress == (*item)->progress) return {};
+    if (progress == (*item)->progress) return std::optional<ItemRow>();
     return Fail(Errc::kInvalidInput, "that give is already further along");
   }
   auto row = impl.FindItem(kPartner, give.n);
   if (!row) return std::unexpected(row.error());
+  if (!*row) return NoItem();
+  return row;
+}
+
+// Appends the response op (inside the caller's transaction).
+Status AppendResponse(SharedStore::Impl& impl, const ItemRow& row,
+                      proto::ResponseKind kind) {
   proto::Op op;
-  op.mutable_respond()->set_n(give.n);
+  op.mutable_respond()->set_n(row.n);
   op.mutable_respond()->set_kind(kind);
-  return InTransaction(
-      *impl.db, [&] { return impl.AppendLocal(std::move(op), **row, true); });
+  return impl.AppendLocal(std::move(op), row, true);
+}
+
+Status RespondOp(SharedStore::Impl& impl, ItemId give, proto::ResponseKind kind,
+                 Progress progress) {
+  auto row = CheckResponse(impl, give, kind, progress);
+  if (!row) return std::unexpected(row.error());
+  if (!*row) return {};
+  return InTransaction(*impl.db,
+                       [&] { return AppendResponse(impl, **row, kind); });
 }
 }  // namespace
 
@@ -302,8 +321,18 @@ Status SharedStore::MarkThanked(ItemId partner_give) {
   return RespondOp(*impl_, partner_give, proto::THANKED, Progress::kOffered);
 }
 
-Result<ItemId> SharedStore::AddNote(std::string_view text) {
+Result<ItemId> SharedStore::AddNote(std::string_view text,
+                                    std::optional<ItemId> thanks_for) {
   if (auto s = ValidateText(text); !s) return std::unexpected(s.error());
+  // Everything is checked before the one transaction that adds the note
+  // and the thanked mark together: either both happen or neither.
+  std::optional<ItemRow> thanked_row;
+  if (thanks_for) {
+    auto row =
+        CheckResponse(*impl_, *thanks_for, proto::THANKED, Progress::kOffered);
+    if (!row) return std::unexpected(row.error());
+    thanked_row = *row;
+  }
   ItemId id{kMe, 0};
   auto s = InTransaction(*impl_->db, [&]() -> Status {
     auto n = impl_->Meta("next_item");
@@ -315,7 +344,9 @@ Result<ItemId> SharedStore::AddNote(std::string_view text) {
     proto::Op op;
     op.mutable_note()->set_n(id.n);
     op.mutable_note()->set_text(std::string(text));
-    return impl_->AppendLocal(std::move(op), *row, false);
+    if (auto a = impl_->AppendLocal(std::move(op), *row, false); !a) return a;
+    if (!thanked_row) return {};
+    return AppendResponse(*impl_, *thanked_row, proto::THANKED);
   });
   if (!s) return std::unexpected(s.error());
   return id;

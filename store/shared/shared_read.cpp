@@ -13,19 +13,16 @@ namespace inch::store {
 
 Result<std::vector<OpWithAuthor>> SharedStore::Impl::LoadOps(
     bool released_only) {
-  // Ordered by item so each item key is opened once, into one reused slot.
+  // Log order (no sort: the fold does not care); the key cache opens each
+  // item key about once since an item's ops mostly sit together.
   const std::string sql =
       std::string(
-          "SELECT o.author, o.seq, o.sealing, o.item, o.body, o.hlc, i.author, "
-          "i.n, i.key"
-          " FROM ops o LEFT JOIN items i ON i.id = o.item") +
-      (released_only ? " WHERE o.author = 1 OR o.release IS NOT NULL" : "") +
-      " ORDER BY o.item";
+          "SELECT o.author, o.seq, o.sealing, o.item, o.body, i.author, i.n, "
+          "i.key FROM ops o LEFT JOIN items i ON i.id = o.item") +
+      (released_only ? " WHERE o.author = 1 OR o.release IS NOT NULL" : "");
   auto st = db->Prepare(sql);
   std::vector<OpWithAuthor> out;
-  std::int64_t key_ref = -1;
-  bool key_ok = false;
-  crypto::Secret item_key(crypto::kKeyBytes);
+  ItemKeyCache keys(*this);
   for (;;) {
     auto row = st.Step();
     if (!row) return std::unexpected(row.error());
@@ -36,21 +33,16 @@ Result<std::vector<OpWithAuthor>> SharedStore::Impl::LoadOps(
     if (sealing == kSealedErased) continue;  // contributes nothing to state
     const crypto::Secret* key = &shared_key;
     if (sealing == kSealedItem) {
+      if (st.ColumnIsNull(7)) continue;  // withdrawn: content is gone
       const std::int64_t ref = st.ColumnInt(3);
-      if (ref != key_ref) {
-        key_ref = ref;
-        key_ok = false;
-        if (!st.ColumnIsNull(8)) {
-          auto k = OpenItemKey(static_cast<int>(st.ColumnInt(6)),
-                               static_cast<std::uint64_t>(st.ColumnInt(7)),
-                               st.ColumnBlob(8));
-          if (!k) return std::unexpected(k.error());
-          std::copy(k->data(), k->data() + k->size(), item_key.data());
-          key_ok = true;
-        }
+      key = keys.Find(ref);
+      if (key == nullptr) {
+        auto k = keys.Load(ref, static_cast<int>(st.ColumnInt(5)),
+                           static_cast<std::uint64_t>(st.ColumnInt(6)),
+                           st.ColumnBlob(7));
+        if (!k) return std::unexpected(k.error());
+        key = *k;
       }
-      if (!key_ok) continue;  // withdrawn: content is gone
-      key = &item_key;
     }
     auto op = OpenAtRest(*key, st.ColumnBlob(4), author, seq);
     if (!op) return std::unexpected(op.error());
@@ -64,8 +56,9 @@ Result<std::optional<ItemState>> SharedStore::Impl::ItemNow(int author,
   auto row = FindItem(author, n);
   if (!row) return std::unexpected(row.error());
   if (!*row || !(*row)->has_key) return std::optional<ItemState>();
-  auto key = ItemKey(**row);
-  if (!key) return std::unexpected(key.error());
+  crypto::Secret& key = scratch_key;
+  WipeOnExit wipe(key);
+  if (auto k = ItemKeyInto(**row, key); !k) return std::unexpected(k.error());
   auto st =
       db->Prepare("SELECT author, seq, sealing, body FROM ops WHERE item = ?");
   st.Bind(1, (*row)->ref);
@@ -78,7 +71,7 @@ Result<std::optional<ItemState>> SharedStore::Impl::ItemNow(int author,
     if (sealing == kSealedErased) continue;
     const int op_author = static_cast<int>(st.ColumnInt(0));
     auto op =
-        OpenAtRest(sealing == kSealedItem ? *key : shared_key, st.ColumnBlob(3),
+        OpenAtRest(sealing == kSealedItem ? key : shared_key, st.ColumnBlob(3),
                    op_author, static_cast<std::uint64_t>(st.ColumnInt(1)));
     if (!op) return std::unexpected(op.error());
     ops.push_back(OpWithAuthor{op_author, std::move(*op)});
@@ -131,6 +124,53 @@ Result<std::vector<PreviewEntry>> SharedStore::Preview() {
   return out;
 }
 
+Result<std::vector<PreviewResponse>> SharedStore::PreviewResponses() {
+  auto state = CurrentState();
+  if (!state) return std::unexpected(state.error());
+  const GateInputs in{state->consent[kMe][0].on, state->consent[kPartner][0].on,
+                      state->consent[kMe][1].on,
+                      state->consent[kPartner][1].on};
+  // My responses are my shared-sealed ops on the partner's items (my
+  // withdrawals are on my own items); erased ones are gone with the give.
+  auto st = impl_->db->Prepare(
+      "SELECT o.seq, o.release, o.body, i.n FROM ops o JOIN items i ON i.id ="
+      " o.item WHERE o.author = 0 AND o.sealing = 0 AND i.author = 1"
+      " ORDER BY o.seq");
+  std::vector<PreviewResponse> out;
+  for (;;) {
+    auto row = st.Step();
+    if (!row) return std::unexpected(row.error());
+    if (!*row) break;
+    auto op = impl_->OpenAtRest(impl_->shared_key, st.ColumnBlob(2), kMe,
+                                static_cast<std::uint64_t>(st.ColumnInt(0)));
+    if (!op) return std::unexpected(op.error());
+    if (!op->has_respond()) continue;
+    PreviewResponse r;
+    r.give = ItemId{kPartner, static_cast<std::uint64_t>(st.ColumnInt(3))};
+    if (auto it = state->items.find(r.give); it != state->items.end())
+      r.give_text = it->second.text;
+    switch (op->respond().kind()) {
+      case proto::CHOSEN:
+        r.mark = ResponseMark::kChosen;
+        break;
+      case proto::DONE:
+        r.mark = ResponseMark::kDone;
+        break;
+      default:
+        r.mark = ResponseMark::kThanked;
+        break;
+    }
+    if (!st.ColumnIsNull(1) || MayRelease(OpInfo{OpClass::kResponse}, in)) {
+      r.state = PreviewState::kSent;
+    } else {
+      r.state = in.my_lists ? PreviewState::kWaitingForPartner
+                            : PreviewState::kWaitingForMe;
+    }
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
 Result<SharedCounts> SharedStore::Counts() {
   auto state = CurrentState();
   if (!state) return std::unexpected(state.error());
@@ -139,9 +179,14 @@ Result<SharedCounts> SharedStore::Counts() {
     const bool note = item.kind == ItemKind::kNote;
     if (id.author == kMe) {
       (note ? c.my_notes : c.my_items)++;
+      if (!note && !item.shared) ++c.my_drafts;
     } else {
       (note ? c.partner_notes : c.partner_items)++;
     }
+  }
+  for (int slot : {kMe, kPartner}) {
+    for (int kind : {0, 1})
+      c.consent[slot][kind] = state->consent[slot][kind].on;
   }
   auto st = impl_->db->Prepare(
       "SELECT count(*) FROM ops WHERE author = 0 AND release IS NULL");

@@ -4,6 +4,7 @@
 // contiguous release number; partner ops are (author 1, its release seq).
 #include <sodium.h>
 
+#include <algorithm>
 #include <chrono>
 
 #include "common/check.hpp"
@@ -202,13 +203,19 @@ Result<std::optional<ItemRow>> SharedStore::Impl::FindItemByRef(
 }
 
 Result<ItemRow> SharedStore::Impl::InsertItem(int author, std::uint64_t n,
-                                              bool tombstone) {
+                                              bool tombstone,
+                                              crypto::Secret* key_out) {
   auto st = db->Prepare("INSERT INTO items(author, n, key) VALUES (?, ?, ?)");
   st.Bind(1, author).Bind(2, static_cast<std::int64_t>(n));
   if (tombstone) {
     st.BindNull(3);
   } else {
-    crypto::Secret key = crypto::Secret::Random(crypto::kKeyBytes);
+    crypto::Secret& key = key_out != nullptr ? *key_out : scratch_key;
+    // Only the sealed form is needed unless the caller asked for the key.
+    std::optional<WipeOnExit> wipe;
+    if (key_out == nullptr) wipe.emplace(key);
+    INCH_CHECK(key.size() == crypto::kKeyBytes);
+    randombytes_buf(key.data(), key.size());
     st.Bind(3, crypto::Seal(shared_key, key.view(),
                             AsBytes(AtRestAd("items", author, n))));
   }
@@ -216,25 +223,51 @@ Result<ItemRow> SharedStore::Impl::InsertItem(int author, std::uint64_t n,
   return ItemRow{db->LastInsertRowid(), author, n, !tombstone, false};
 }
 
-Result<crypto::Secret> SharedStore::Impl::OpenItemKey(int author,
-                                                      std::uint64_t n,
-                                                      ByteView sealed) {
+Status SharedStore::Impl::OpenItemKeyInto(int author, std::uint64_t n,
+                                          ByteView sealed,
+                                          crypto::Secret& slot) {
+  INCH_CHECK(slot.size() == crypto::kKeyBytes);
   auto key =
       crypto::Open(shared_key, sealed, AsBytes(AtRestAd("items", author, n)));
-  if (!key) return Fail(Errc::kCorrupt, "an item key does not open");
-  crypto::Secret out = crypto::Secret::CopyOf(*key);
+  if (!key || key->size() != slot.size()) {
+    if (key) crypto::Wipe(*key);
+    return Fail(Errc::kCorrupt, "an item key does not open");
+  }
+  std::copy(key->begin(), key->end(), slot.data());
   crypto::Wipe(*key);
-  return out;
+  return {};
 }
 
-Result<crypto::Secret> SharedStore::Impl::ItemKey(const ItemRow& row) {
+Status SharedStore::Impl::ItemKeyInto(const ItemRow& row,
+                                      crypto::Secret& slot) {
   auto st =
       db->Prepare("SELECT key FROM items WHERE id = ? AND key IS NOT NULL");
   st.Bind(1, row.ref);
   auto found = st.Step();
   if (!found) return std::unexpected(found.error());
   if (!*found) return Fail(Errc::kNotFound, "that item was withdrawn");
-  return OpenItemKey(row.author, row.n, st.ColumnBlob(0));
+  return OpenItemKeyInto(row.author, row.n, st.ColumnBlob(0), slot);
+}
+
+ItemKeyCache::ItemKeyCache(SharedStore::Impl& impl) : impl_(impl) {
+  refs_.fill(-1);
+}
+
+const crypto::Secret* ItemKeyCache::Find(std::int64_t ref) const {
+  const std::size_t slot = static_cast<std::size_t>(ref) % kSlots;
+  return refs_[slot] == ref ? &keys_[slot] : nullptr;
+}
+
+Result<const crypto::Secret*> ItemKeyCache::Load(std::int64_t ref, int author,
+                                                 std::uint64_t n,
+                                                 ByteView sealed) {
+  const std::size_t slot = static_cast<std::size_t>(ref) % kSlots;
+  if (keys_[slot].empty()) keys_[slot] = crypto::Secret(crypto::kKeyBytes);
+  refs_[slot] = -1;  // not valid unless the open below succeeds
+  if (auto s = impl_.OpenItemKeyInto(author, n, sealed, keys_[slot]); !s)
+    return std::unexpected(s.error());
+  refs_[slot] = ref;
+  return &keys_[slot];
 }
 
 Bytes SharedStore::Impl::SealAtRest(const crypto::Secret& key,

@@ -39,9 +39,21 @@ struct PreviewEntry {
   PreviewState state;
 };
 
+// One of my marks on a partner's give, as Preview sees it.
+enum class ResponseMark { kChosen = 1, kDone = 2, kThanked = 3 };
+struct PreviewResponse {
+  ItemId give;            // the partner's give it marks
+  std::string give_text;  // for people; "" if the give is gone
+  ResponseMark mark;
+  PreviewState state;  // never kDraft: a response is sent when made
+};
+
 struct SharedCounts {
   std::size_t my_items = 0, partner_items = 0, my_notes = 0, partner_notes = 0,
               unreleased_ops = 0;
+  std::size_t my_drafts = 0;  // of my_items: not shared yet
+  // [kMe|kPartner][0 lists, 1 notes]; the partner's as known from its ops.
+  bool consent[2][2] = {{false, false}, {false, false}};
 };
 
 class SharedStore {
@@ -126,7 +138,12 @@ class SharedStore {
   // is kInvalidInput), or thanked.
   Status Respond(ItemId partner_give, Progress progress);
   Status MarkThanked(ItemId partner_give);
-  Result<ItemId> AddNote(std::string_view text);  // sent at creation
+  // An appreciation note, sent at creation (as far as the notes consents
+  // allow). With `thanks_for` (a partner's give) it also marks that give as
+  // thanked, in the same transaction; the give is checked first as Respond
+  // does, so a bad one changes nothing.
+  Result<ItemId> AddNote(std::string_view text,
+                         std::optional<ItemId> thanks_for = std::nullopt);
   // Private "not yet" / "no" to a partner's wish: local only, never an op.
   Status AnswerPrivately(ItemId partner_wish, PrivateAnswer answer);
   Result<std::optional<PrivateAnswer>> PrivateAnswerFor(ItemId partner_wish);
@@ -138,6 +155,9 @@ class SharedStore {
   Result<State> SharedState();
   // My items and notes with where each stands (consent gate's view).
   Result<std::vector<PreviewEntry>> Preview();
+  // My chosen/done/thanked marks on the partner's gives, in the order made,
+  // each with where it stands (the same gate as Preview).
+  Result<std::vector<PreviewResponse>> PreviewResponses();
   Result<SharedCounts> Counts();
   // "3f2a-7": 4 hex digits of the author's node id (more if both nodes
   // share them), '-', n. Parse is case-insensitive; kNotFound if unknown.

@@ -3,12 +3,16 @@
 // Not a public header: nothing outside store/shared includes it.
 #pragma once
 
+#include <sodium.h>
+
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "crypto/aead.hpp"
 #include "crypto/secret.hpp"
 #include "proto/ops.pb.h"
 #include "store/shared/shared_store.hpp"
@@ -39,6 +43,11 @@ class SharedStore::Impl {
   std::unique_ptr<Database> db;
   crypto::Secret shared_key;
   crypto::Secret local_key;  // private answers: never shared, never an op
+  // One reusable guarded slot for an item key: sodium_malloc costs an mmap,
+  // mprotects and an mlock, so per-op key buffers dominated bulk work.
+  // Holds a key only between ItemKeyInto/InsertItem and the seal/open that
+  // follows; every user fills it right before use.
+  crypto::Secret scratch_key{crypto::kKeyBytes};
   Bytes my_pk;
   std::string my_node_id;
   Bytes partner_pk;  // empty when unpaired
@@ -56,11 +65,15 @@ class SharedStore::Impl {
 
   Result<std::optional<ItemRow>> FindItem(int author, std::uint64_t n);
   Result<std::optional<ItemRow>> FindItemByRef(std::int64_t ref);
-  // Inserts an item row with a fresh random key (or a tombstone).
-  Result<ItemRow> InsertItem(int author, std::uint64_t n, bool tombstone);
-  Result<crypto::Secret> OpenItemKey(int author, std::uint64_t n,
-                                     ByteView sealed);
-  Result<crypto::Secret> ItemKey(const ItemRow& row);
+  // Inserts an item row with a fresh random key (or a tombstone); the key
+  // is also left in `key_out` when given (32 bytes).
+  Result<ItemRow> InsertItem(int author, std::uint64_t n, bool tombstone,
+                             crypto::Secret* key_out = nullptr);
+  // Opens a sealed item key into `slot` (32 bytes). kCorrupt if it fails.
+  Status OpenItemKeyInto(int author, std::uint64_t n, ByteView sealed,
+                         crypto::Secret& slot);
+  // The key of `row` into `slot`; kNotFound once withdrawn.
+  Status ItemKeyInto(const ItemRow& row, crypto::Secret& slot);
 
   Bytes SealAtRest(const crypto::Secret& key, const proto::Op& op, int author,
                    std::uint64_t seq);
@@ -87,5 +100,39 @@ class SharedStore::Impl {
 };
 
 std::string AtRestAd(std::string_view table, int author, std::uint64_t a);
+
+// Wipes a key slot (the Impl's scratch_key) when it goes out of scope, so
+// an item key stays in memory only while it is being used.
+class WipeOnExit {
+ public:
+  explicit WipeOnExit(crypto::Secret& slot) : slot_(slot) {}
+  ~WipeOnExit() { sodium_memzero(slot_.data(), slot_.size()); }
+  WipeOnExit(const WipeOnExit&) = delete;
+  WipeOnExit& operator=(const WipeOnExit&) = delete;
+
+ private:
+  crypto::Secret& slot_;
+};
+
+// Opened item keys for one scan over ops in log order (an item's ops mostly
+// sit close together): direct-mapped by item ref, so a scan opens each key
+// about once without sorting the log, and allocates guarded memory only for
+// its few slots. Valid while the Impl lives; wipes its keys on destruction.
+class ItemKeyCache {
+ public:
+  explicit ItemKeyCache(SharedStore::Impl& impl);
+  // The cached key of item `ref`, or nullptr.
+  const crypto::Secret* Find(std::int64_t ref) const;
+  // Opens `sealed` (the items row of `ref`) into a slot; kCorrupt if it
+  // does not open. The pointer is valid until the next Load.
+  Result<const crypto::Secret*> Load(std::int64_t ref, int author,
+                                     std::uint64_t n, ByteView sealed);
+
+ private:
+  static constexpr std::size_t kSlots = 8;
+  SharedStore::Impl& impl_;
+  std::array<std::int64_t, kSlots> refs_;
+  std::array<crypto::Secret, kSlots> keys_;
+};
 
 }  // namespace inch::store

@@ -54,14 +54,15 @@ Result<std::uint64_t> SharedStore::ReceivedUpTo() {
   return static_cast<std::uint64_t>(*v);
 }
 
-// Opens a row of my log (joined with its item) for sending.
+// Opens a row of my log (joined with its item) for sending. Columns:
+// seq (the at-rest AD), sealing, body, item author, item n, item key, item.
+struct MineColumns {
+  int seq, sealing, body, author, n, key, item;
+};
 static Result<proto::Op> OpenMine(SharedStore::Impl& impl, Statement& st,
-                                  int col_seq, int col_sealing, int col_body,
-                                  int col_author, int col_n, int col_key,
-                                  std::int64_t& key_ref, int col_item,
-                                  crypto::Secret& key_slot) {
-  const auto seq = static_cast<std::uint64_t>(st.ColumnInt(col_seq));
-  const auto sealing = st.ColumnInt(col_sealing);
+                                  const MineColumns& c, ItemKeyCache& keys) {
+  const auto seq = static_cast<std::uint64_t>(st.ColumnInt(c.seq));
+  const auto sealing = st.ColumnInt(c.sealing);
   if (sealing == kSealedErased) {
     proto::Op op;
     op.mutable_erased();
@@ -69,20 +70,19 @@ static Result<proto::Op> OpenMine(SharedStore::Impl& impl, Statement& st,
   }
   const crypto::Secret* key = &impl.shared_key;
   if (sealing == kSealedItem) {
-    if (st.ColumnIsNull(col_key))
+    if (st.ColumnIsNull(c.key))
       return Fail(Errc::kCorrupt, "content op without a key");
-    const std::int64_t ref = st.ColumnInt(col_item);
-    if (ref != key_ref) {
-      auto k = impl.OpenItemKey(static_cast<int>(st.ColumnInt(col_author)),
-                                static_cast<std::uint64_t>(st.ColumnInt(col_n)),
-                                st.ColumnBlob(col_key));
+    const std::int64_t ref = st.ColumnInt(c.item);
+    key = keys.Find(ref);
+    if (key == nullptr) {
+      auto k = keys.Load(ref, static_cast<int>(st.ColumnInt(c.author)),
+                         static_cast<std::uint64_t>(st.ColumnInt(c.n)),
+                         st.ColumnBlob(c.key));
       if (!k) return std::unexpected(k.error());
-      std::copy(k->data(), k->data() + k->size(), key_slot.data());
-      key_ref = ref;
+      key = *k;
     }
-    key = &key_slot;
   }
-  return impl.OpenAtRest(*key, st.ColumnBlob(col_body), kMe, seq);
+  return impl.OpenAtRest(*key, st.ColumnBlob(c.body), kMe, seq);
 }
 
 Result<SharedStore::Outgoing> SharedStore::Outbox(std::uint64_t partner_has,
@@ -93,7 +93,7 @@ Result<SharedStore::Outgoing> SharedStore::Outbox(std::uint64_t partner_has,
   if (!pair) return std::unexpected(pair.error());
   const crypto::Secret op_key = PairOpKey(*pair);
   auto& db = *impl_->db;
-  crypto::Secret key_slot(crypto::kKeyBytes);
+  ItemKeyCache keys(*impl_);
   std::uint64_t released_up_to = 0;
   {
     // 1. Release: newly eligible ops, in local order, get the next numbers.
@@ -105,15 +105,14 @@ Result<SharedStore::Outgoing> SharedStore::Outbox(std::uint64_t partner_has,
         "SELECT o.seq, o.sealing, o.body, i.author, i.n, i.key, o.item, "
         "i.released"
         " FROM ops o LEFT JOIN items i ON i.id = o.item"
-        " WHERE o.author = 0 AND o.release IS NULL ORDER BY o.item, o.seq");
+        " WHERE o.author = 0 AND o.release IS NULL");
     std::vector<Pending> pending;
     std::set<std::int64_t> shared;  // items released or with a pending share
-    std::int64_t key_ref = -1;
     for (;;) {
       auto row = st.Step();
       if (!row) return std::unexpected(row.error());
       if (!*row) break;
-      auto op = OpenMine(*impl_, st, 0, 1, 2, 3, 4, 5, key_ref, 6, key_slot);
+      auto op = OpenMine(*impl_, st, {0, 1, 2, 3, 4, 5, 6}, keys);
       if (!op) return std::unexpected(op.error());
       Pending p;
       p.seq = static_cast<std::uint64_t>(st.ColumnInt(0));
@@ -132,24 +131,50 @@ Result<SharedStore::Outgoing> SharedStore::Outbox(std::uint64_t partner_has,
     auto next = impl_->Meta("next_release");
     if (!next) return std::unexpected(next.error());
     auto release = static_cast<std::uint64_t>(*next);
-    std::set<std::int64_t>
-        marked;  // items already flagged released in this pass
+    // Eligible ops with consecutive local seqs get consecutive release
+    // numbers, so each such run is one UPDATE (release = seq + delta)
+    // instead of one statement per op.
+    std::vector<std::int64_t> newly_released;
+    std::set<std::int64_t> released_items;
+    std::uint64_t run_first = 0, run_last = 0, run_release = 0;
+    auto flush = [&]() -> Status {
+      if (run_first == 0) return {};
+      auto up = db.Prepare(
+          "UPDATE ops SET release = seq + ? WHERE author = 0 AND release IS "
+          "NULL AND seq BETWEEN ? AND ?");
+      up.Bind(1, static_cast<std::int64_t>(run_release - run_first))
+          .Bind(2, static_cast<std::int64_t>(run_first))
+          .Bind(3, static_cast<std::int64_t>(run_last));
+      if (auto r = up.Run(); !r) return r;
+      if (static_cast<std::uint64_t>(db.Changes()) != run_last - run_first + 1)
+        return Fail(Errc::kCorrupt, "the op log changed while releasing");
+      run_first = 0;
+      return {};
+    };
     for (const Pending& p : pending) {
       const OpInfo info{p.cls, p.item && shared.contains(*p.item),
                         p.item_released};
       if (!MayRelease(info, *in)) continue;
-      auto up =
-          db.Prepare("UPDATE ops SET release = ? WHERE author = 0 AND seq = ?");
-      up.Bind(1, static_cast<std::int64_t>(release))
-          .Bind(2, static_cast<std::int64_t>(p.seq));
-      if (auto s = up.Run(); !s) return std::unexpected(s.error());
-      if (p.item && p.cls != OpClass::kResponse &&
-          marked.insert(*p.item).second) {
-        auto mark = db.Prepare("UPDATE items SET released = 1 WHERE id = ?");
-        if (auto s = mark.Bind(1, *p.item).Run(); !s)
-          return std::unexpected(s.error());
+      if (run_first == 0 || p.seq != run_last + 1) {
+        if (auto r = flush(); !r) return std::unexpected(r.error());
+        run_first = p.seq;
+        run_release = release;
       }
+      run_last = p.seq;
       ++release;
+      if (p.item && p.cls != OpClass::kResponse && !p.item_released &&
+          (newly_released.empty() || newly_released.back() != *p.item) &&
+          released_items.insert(*p.item).second) {
+        newly_released.push_back(*p.item);
+      }
+    }
+    if (auto r = flush(); !r) return std::unexpected(r.error());
+    // My items with a released op now count as released (withdrawing them
+    // must tell the partner). Responses are about the partner's items.
+    for (std::int64_t ref : newly_released) {
+      auto mark = db.Prepare("UPDATE items SET released = 1 WHERE id = ?");
+      if (auto r = mark.Bind(1, ref).Run(); !r)
+        return std::unexpected(r.error());
     }
     if (auto s =
             impl_->SetMeta("next_release", static_cast<std::int64_t>(release));
@@ -172,13 +197,12 @@ Result<SharedStore::Outgoing> SharedStore::Outbox(std::uint64_t partner_has,
   st.Bind(1, static_cast<std::int64_t>(partner_has));
   st.Bind(2, static_cast<std::int64_t>(std::max<std::size_t>(max_ops, 1)));
   std::size_t bytes = 0;
-  std::int64_t key_ref = -1;
   for (;;) {
     auto row = st.Step();
     if (!row) return std::unexpected(row.error());
     if (!*row) break;
     // Column 8 is the at-rest seq (the AD); column 0 the release number.
-    auto op = OpenMine(*impl_, st, 8, 1, 2, 3, 4, 5, key_ref, 6, key_slot);
+    auto op = OpenMine(*impl_, st, {8, 1, 2, 3, 4, 5, 6}, keys);
     if (!op) return std::unexpected(op.error());
     const auto release = static_cast<std::uint64_t>(st.ColumnInt(0));
     op->set_seq(release);
@@ -238,11 +262,10 @@ Status ApplyOne(SharedStore::Impl& impl, const proto::Op& op, bool& withdrew) {
         auto rung = my_released(op.create().smaller_than().n());
         if (!rung) return std::unexpected(rung.error());
       }
-      auto row = impl.InsertItem(kPartner, n, false);
+      WipeOnExit wipe(impl.scratch_key);
+      auto row = impl.InsertItem(kPartner, n, false, &impl.scratch_key);
       if (!row) return std::unexpected(row.error());
-      auto key = impl.ItemKey(*row);
-      if (!key) return std::unexpected(key.error());
-      return store_sealed(*key, row->ref, kSealedItem);
+      return store_sealed(impl.scratch_key, row->ref, kSealedItem);
     }
     case proto::Op::kEdit:
     case proto::Op::kShare: {
@@ -251,9 +274,9 @@ Status ApplyOne(SharedStore::Impl& impl, const proto::Op& op, bool& withdrew) {
       if (!row) return std::unexpected(row.error());
       if (!*row || !(*row)->has_key)
         return Reject("changes an unknown or withdrawn item");
-      auto key = impl.ItemKey(**row);
-      if (!key) return std::unexpected(key.error());
-      return store_sealed(*key, (*row)->ref, kSealedItem);
+      WipeOnExit wipe(impl.scratch_key);
+      if (auto k = impl.ItemKeyInto(**row, impl.scratch_key); !k) return k;
+      return store_sealed(impl.scratch_key, (*row)->ref, kSealedItem);
     }
     case proto::Op::kWithdraw: {
       const std::uint64_t n = op.withdraw().n();

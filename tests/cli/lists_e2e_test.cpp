@@ -1,10 +1,15 @@
 // End-to-end tests of the lists commands through the real `inch` binary:
 // wish/give/share/withdraw/ready/list/preview/thank/notes with --json ids,
-// and the bad inputs of issue 3 (exit 1 or 2, nothing changed).
+// the bad inputs of issue 3 (exit 1 or 2, nothing changed), what people see
+// in `inch list`, `inch preview` and `inch status`, and a two-node preview
+// of marks and notes checked against what the partner then holds.
 #include <gtest/gtest.h>
+#include <signal.h>
 
 #include <nlohmann/json.hpp>
+#include <sstream>
 
+#include "tests/cli/net_fixture.hpp"
 #include "tests/support/inch_process.hpp"
 
 namespace inch {
@@ -35,7 +40,8 @@ class ListsE2eTest : public ::testing::Test {
 };
 
 TEST_F(ListsE2eTest, CreateShareListPreviewWithdraw) {
-  json wish = RunJson({"wish", "add", "Ask me one question about my day", "--importance", "4"});
+  json wish = RunJson(
+      {"wish", "add", "Ask me one question about my day", "--importance", "4"});
   ASSERT_TRUE(wish.contains("id")) << wish;
   EXPECT_EQ(wish["kind"], "wish");
   EXPECT_EQ(wish["importance"], 4);
@@ -57,7 +63,8 @@ TEST_F(ListsE2eTest, CreateShareListPreviewWithdraw) {
   for (const auto& e : preview) EXPECT_EQ(e["state"], "waiting_for_me") << e;
   ASSERT_EQ(box_.Run({"ready", "lists"}).exit_code, 0);
   preview = RunJson({"preview"});
-  for (const auto& e : preview) EXPECT_EQ(e["state"], "waiting_for_partner") << e;
+  for (const auto& e : preview)
+    EXPECT_EQ(e["state"], "waiting_for_partner") << e;
 
   json list = RunJson({"list", "--mine"});
   ASSERT_EQ(list.size(), 3u) << list;
@@ -92,7 +99,8 @@ TEST_F(ListsE2eTest, BadInputChangesNothing) {
       {{"wish", "add", std::string(4097, 'x')}, 1},
       {{"wish", "add", "bad \xC3\x28 utf8"}, 1},
       {{"give", "add", "x", "--size", "huge"}, 1},
-      {{"give", "add", "x", "--for", wid}, 1},  // my own wish, not the partner's
+      {{"give", "add", "x", "--for", wid},
+       1},  // my own wish, not the partner's
       {{"give", "add", "x", "--for", "ffff-9"}, 1},
       {{"share", "ffff-9"}, 1},
       {{"share", wid, "nonsense"}, 1},  // nothing shared: all ids checked first
@@ -112,5 +120,239 @@ TEST_F(ListsE2eTest, BadInputChangesNothing) {
   EXPECT_EQ(RunJson({"preview"}).size(), 0u);
 }
 
+// The lines of `text` that contain `needle`.
+std::vector<std::string> LinesWith(const std::string& text,
+                                   const std::string& needle) {
+  std::vector<std::string> out;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) {
+    if (line.find(needle) != std::string::npos) out.push_back(line);
+  }
+  return out;
+}
+
+// The screen column (in code points) where `needle` starts in `line`.
+std::size_t Column(const std::string& line, const std::string& needle) {
+  const std::size_t at = line.find(needle);
+  EXPECT_NE(at, std::string::npos) << needle << " in " << line;
+  std::size_t col = 0;
+  for (std::size_t i = 0; i < std::min(at, line.size()); ++i) {
+    if ((static_cast<unsigned char>(line[i]) & 0xC0) != 0x80) ++col;
+  }
+  return col;
+}
+
+// The one line of `text` containing `needle` ("" and a failure otherwise).
+std::string LineWith(const std::string& text, const std::string& needle) {
+  auto lines = LinesWith(text, needle);
+  EXPECT_EQ(lines.size(), 1u) << "'" << needle << "' in:\n" << text;
+  return lines.empty() ? "" : lines.front();
+}
+
+TEST_F(ListsE2eTest, ListIsAlignedEasiestFirstWithTheLadderVisible) {
+  const std::string wid = RunJson(
+      {"wish", "add", "Ask me about my day", "--importance", "4"})["id"];
+  const std::string big =
+      RunJson({"give", "add", "A weekend away", "--size", "large"})["id"];
+  const std::string step = RunJson(
+      {"give", "add", "Ten minutes on the sofa", "--smaller-than", wid})["id"];
+  const std::string mid =
+      RunJson({"give", "add", "Cook on Sunday", "--size", "medium"})["id"];
+  ASSERT_EQ(box_.Run({"share", step}).exit_code, 0);
+  RunResult r = box_.Run({"list"});
+  ASSERT_EQ(r.exit_code, 0) << Describe(r);
+  const std::string& out = r.out;
+  // Easiest first: small, medium, large; then the wish.
+  const auto p_step = out.find(step), p_mid = out.find(mid),
+             p_big = out.find(big), p_wish = out.find("  " + wid + "  ");
+  ASSERT_NE(p_step, std::string::npos) << out;
+  EXPECT_LT(p_step, p_mid) << out;
+  EXPECT_LT(p_mid, p_big) << out;
+  EXPECT_LT(p_big, p_wish) << out;
+  // Aligned: every text starts in the same column; states are words.
+  const std::string l_step = LineWith(out, "Ten minutes on the sofa");
+  const std::string l_big = LineWith(out, "A weekend away");
+  const std::string l_wish = LineWith(out, "Ask me about my day  ");
+  const std::size_t col = Column(l_step, "Ten minutes");
+  EXPECT_EQ(col, Column(l_big, "A weekend")) << out;
+  EXPECT_EQ(col, Column(l_wish, "Ask me")) << out;
+  EXPECT_NE(l_step.find("small"), std::string::npos) << l_step;
+  EXPECT_NE(l_step.find("shared"), std::string::npos) << l_step;
+  EXPECT_NE(l_big.find("private draft"), std::string::npos) << l_big;
+  // The ladder: the rung names the item it is a smaller step of.
+  EXPECT_NE(LineWith(out, "a smaller step of").find(wid), std::string::npos)
+      << out;
+  EXPECT_NE(out.find("My gives"), std::string::npos) << out;
+  EXPECT_NE(out.find("My wishes"), std::string::npos) << out;
+  json list = RunJson({"list"});
+  ASSERT_EQ(list.size(), 4u);
+  EXPECT_EQ(list[0]["id"], step);
+  EXPECT_EQ(list[0]["chosen"], false);
+  EXPECT_EQ(list[0]["thanked"], false);
+}
+
+TEST_F(ListsE2eTest, PreviewShowsItemsAndNotesWithTheirStates) {
+  const std::string wid = RunJson({"wish", "add", "Hold my hand"})["id"];
+  const std::string draft = RunJson({"wish", "add", "DRAFT-TEXT"})["id"];
+  ASSERT_EQ(box_.Run({"share", wid}).exit_code, 0);
+  const std::string nid = RunJson({"thank", "Thanks for the tea"})["id"];
+  RunResult r = box_.Run({"preview"});
+  ASSERT_EQ(r.exit_code, 0) << Describe(r);
+  EXPECT_NE(LineWith(r.out, "Hold my hand").find("waiting for my consent"),
+            std::string::npos);
+  EXPECT_NE(
+      LineWith(r.out, "Thanks for the tea").find("waiting for my consent"),
+      std::string::npos);
+  EXPECT_EQ(r.out.find("DRAFT-TEXT"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("1 private draft"), std::string::npos) << r.out;
+  ASSERT_EQ(box_.Run({"ready", "lists"}).exit_code, 0);
+  r = box_.Run({"preview"});
+  EXPECT_NE(
+      LineWith(r.out, "Hold my hand").find("waiting for my partner's consent"),
+      std::string::npos);
+  EXPECT_NE(
+      LineWith(r.out, "Thanks for the tea").find("waiting for my consent"),
+      std::string::npos);
+  EXPECT_NE(r.out.find("lists: ready, notes: not yet"), std::string::npos)
+      << r.out;
+  json preview = RunJson({"preview"});
+  ASSERT_EQ(preview.size(), 2u) << preview;
+  EXPECT_EQ(preview[0]["id"], wid);
+  EXPECT_EQ(preview[0]["state"], "waiting_for_partner");
+  EXPECT_EQ(preview[1]["id"], nid);
+  EXPECT_EQ(preview[1]["kind"], "note");
+  EXPECT_EQ(preview[1]["state"], "waiting_for_me");
+}
+
+TEST_F(ListsE2eTest, ThankForRejectsMyOwnAndUnknownItems) {
+  const std::string gid = RunJson({"give", "add", "A walk"})["id"];
+  for (const std::string& target :
+       {gid, std::string("ffff-9"), std::string("nonsense")}) {
+    RunResult r = box_.Run({"thank", "Thanks", "--for", target});
+    EXPECT_EQ(r.exit_code, 1) << Describe(r);
+    EXPECT_FALSE(r.err.empty());
+  }
+  EXPECT_EQ(RunJson({"notes"}).size(), 0u);
+  EXPECT_EQ(RunJson({"list"})[0]["thanked"], false);
+}
+
+TEST_F(ListsE2eTest, StatusShowsTheSharedPartOrLocked) {
+  RunJson({"wish", "add", "One"});
+  const std::string two = RunJson({"wish", "add", "Two"})["id"];
+  ASSERT_EQ(box_.Run({"share", two}).exit_code, 0);
+  ASSERT_EQ(box_.Run({"ready", "notes"}).exit_code, 0);
+  RunJson({"thank", "Thanks"});
+  json st = RunJson({"status"});
+  EXPECT_EQ(st["consents"]["mine"]["lists"], false) << st;
+  EXPECT_EQ(st["consents"]["mine"]["notes"], true) << st;
+  EXPECT_EQ(st["consents"]["partner"]["notes"], false) << st;
+  EXPECT_EQ(st["lists"]["mine"]["drafts"], 1) << st;
+  EXPECT_EQ(st["lists"]["mine"]["shared"], 1) << st;
+  EXPECT_EQ(st["lists"]["partner"], 0) << st;
+  EXPECT_EQ(st["notes"]["mine"], 1) << st;
+  RunResult people = box_.Run({"status"});
+  EXPECT_NE(LineWith(people.out, "notes").find("me ready"), std::string::npos);
+  EXPECT_NE(LineWith(people.out, "items").find("1 private draft"),
+            std::string::npos);
+
+  ASSERT_EQ(box_.Run({"lock"}).exit_code, 0);
+  RunResult locked = box_.Run({"status"});
+  ASSERT_EQ(locked.exit_code, 0) << Describe(locked);
+  EXPECT_NE(LineWith(locked.out, "lists").find("locked"), std::string::npos);
+  json lj = json::parse(box_.Run({"--json", "status"}).out, nullptr, false);
+  ASSERT_TRUE(lj.is_object());
+  EXPECT_TRUE(lj["consents"].is_null()) << lj;
+  EXPECT_TRUE(lj["lists"].is_null()) << lj;
+}
+
 }  // namespace
+
+// Two nodes: my marks and notes in `inch preview`, each with its state, and
+// what the partner's node then holds matches what the preview said.
+class ListsTwoNodeE2eTest : public test::TwoNodes {};
+
+TEST_F(ListsTwoNodeE2eTest, PreviewShowsMarksAndNotesUntilTheyArrive) {
+  ASSERT_EQ(Pair(a_, b_), std::make_pair(0, 0));
+  Ok(a_, {"ready", "lists"});
+  Ok(b_, {"ready", "lists"});
+  json give =
+      json::parse(Ok(b_, {"--json", "give", "add", "Tea in bed on Sunday"}),
+                  nullptr, false);
+  ASSERT_TRUE(give.is_object());
+  const std::string gid = give["id"];
+  Ok(b_, {"share", gid});
+  std::string address;
+  auto serve_b = Serve(b_, &address);
+  auto sync = [&] {
+    RunResult r = a_.Run({"sync", "--peer", address});
+    EXPECT_EQ(r.exit_code, 0) << Describe(r);
+  };
+  sync();
+  ASSERT_TRUE(PartnerListHas(a_, "Tea in bed on Sunday"));
+
+  Ok(a_, {"choose", gid});
+  sync();  // the choice leaves while both lists consents hold
+  Ok(a_, {"ready", "lists", "--off"});
+  Ok(a_, {"done", gid});
+  Ok(a_, {"thank", "Thank you for the tea", "--for", gid});
+  RunResult r = a_.Run({"preview"});
+  ASSERT_EQ(r.exit_code, 0) << Describe(r);
+  const std::string marks = LineWith(r.out, "Tea in bed on Sunday");
+  EXPECT_NE(marks.find(gid), std::string::npos) << marks;
+  EXPECT_NE(marks.find("chosen (sent)"), std::string::npos) << marks;
+  EXPECT_NE(marks.find("done (waiting for my consent)"), std::string::npos)
+      << marks;
+  EXPECT_NE(marks.find("thanked (waiting for my consent)"), std::string::npos)
+      << marks;
+  EXPECT_NE(
+      LineWith(r.out, "Thank you for the tea").find("waiting for my consent"),
+      std::string::npos);
+  json pj = json::parse(Ok(a_, {"--json", "preview"}), nullptr, false);
+  ASSERT_TRUE(pj.is_array()) << pj;
+  json response, note;
+  for (const auto& e : pj) {
+    if (e["kind"] == "response") response = e;
+    if (e["kind"] == "note") note = e;
+  }
+  ASSERT_TRUE(response.is_object()) << pj;
+  EXPECT_EQ(response["id"], gid);
+  EXPECT_EQ(response["marks"]["chosen"], "sent");
+  EXPECT_EQ(response["marks"]["done"], "waiting_for_me");
+  EXPECT_EQ(response["state"], "waiting_for_me");
+  ASSERT_TRUE(note.is_object()) << pj;
+  EXPECT_EQ(note["state"], "waiting_for_me");
+
+  // Only what preview called sent reaches B.
+  sync();
+  json blist =
+      json::parse(Ok(b_, {"--json", "list", "--mine"}), nullptr, false);
+  ASSERT_EQ(blist.size(), 1u) << blist;
+  EXPECT_EQ(blist[0]["progress"], "chosen");
+  EXPECT_EQ(blist[0]["thanked"], false);
+  EXPECT_EQ(json::parse(Ok(b_, {"--json", "notes"})).size(), 0u);
+
+  // Both consents on: everything flows, and preview says so.
+  Ok(a_, {"ready", "lists"});
+  Ok(a_, {"ready", "notes"});
+  Ok(b_, {"ready", "notes"});
+  sync();
+  sync();  // the second carries the note released once B's consent arrived
+  r = a_.Run({"preview"});
+  EXPECT_TRUE(LinesWith(r.out, "waiting").empty()) << r.out;
+  blist = json::parse(Ok(b_, {"--json", "list", "--mine"}), nullptr, false);
+  ASSERT_EQ(blist.size(), 1u) << blist;
+  EXPECT_EQ(blist[0]["progress"], "done");
+  EXPECT_EQ(blist[0]["thanked"], true);
+  json bnotes = json::parse(Ok(b_, {"--json", "notes"}), nullptr, false);
+  ASSERT_EQ(bnotes.size(), 1u) << bnotes;
+  EXPECT_EQ(bnotes[0]["text"], "Thank you for the tea");
+  EXPECT_EQ(bnotes[0]["direction"], "received");
+  RunResult bl = b_.Run({"list", "--mine"});
+  EXPECT_NE(LineWith(bl.out, "Tea in bed").find("done · thanked"),
+            std::string::npos)
+      << bl.out;
+  serve_b->Signal(SIGTERM);
+  serve_b->Wait();
+}
+
 }  // namespace inch

@@ -1,0 +1,59 @@
+// Shared by the lists commands (lists_commands.cpp) and their views
+// (lists_view.cpp): names for sizes and marks, id parsing with messages that
+// say where to look, the JSON form of an item, and column helpers for calm,
+// aligned output. Internal to cli/: nothing outside the lists files uses it.
+#pragma once
+
+#include <cstddef>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "cli/context.hpp"
+#include "store/shared/shared_store.hpp"
+
+namespace inch::cli::lists {
+
+const char* SizeName(store::GiveSize s);
+const char* KindName(store::ItemKind k);
+const char* ProgressName(store::Progress p);
+const char* MarkName(store::ResponseMark m);
+// "sent", "waiting_for_me", ... (JSON) and the words people read.
+const char* StateKey(store::PreviewState s);
+const char* StateWords(store::PreviewState s);
+
+// kInvalidInput naming the allowed sizes.
+Result<store::GiveSize> ParseSize(const std::string& s);
+// The store's ParseId with a message pointing at `inch list`.
+Result<store::ItemId> ParseItem(store::SharedStore& s, const std::string& text);
+// Rewrites kNotFound into "there is no item ID (or it was withdrawn)".
+Status WithItemError(Status s, const std::string& id);
+
+// The JSON object of an item (with `id`); `answer` is my private answer
+// to a partner's wish, shown only on this node.
+nlohmann::json ItemJson(
+    store::SharedStore& s, const store::ItemState& it,
+    const std::optional<store::PrivateAnswer>& answer = std::nullopt);
+
+// Opens the shared store and runs `body` on it (errors pass through).
+template <class F>
+Status WithStore(Context& ctx, F&& body) {
+  auto s = ctx.OpenSharedStore();
+  if (!s) return std::unexpected(s.error());
+  return body(**s);
+}
+
+// Display width in code points (our texts are validated UTF-8).
+std::size_t Width(std::string_view text);
+// `text` padded with spaces to `width` code points.
+std::string Pad(std::string_view text, std::size_t width);
+
+// The views (lists_view.cpp).
+Status ShowList(Context& ctx, bool mine_only, bool partner_only);
+Status ShowNotes(Context& ctx);
+Status ShowPreview(Context& ctx);
+// The `inch status` section: consents, item and note counts, or "locked".
+void StatusSection(Context& ctx, StatusReport& report);
+
+}  // namespace inch::cli::lists

@@ -1,0 +1,389 @@
+// What the lists commands show: `inch list` (easiest first, aligned, the
+// ladder visible), `inch notes`, `inch preview` (exactly what the partner's
+// node holds or will receive from this one) and the shared part of
+// `inch status`. Read-only: nothing here changes the store.
+#include <algorithm>
+#include <map>
+#include <tuple>
+#include <vector>
+
+#include "cli/lists_format.hpp"
+
+namespace inch::cli::lists {
+namespace {
+
+using store::ItemId;
+using store::ItemKind;
+using store::ItemState;
+using store::kMe;
+
+constexpr std::size_t kTextChars = 44;  // the text column, in code points
+constexpr std::size_t kRefChars = 28;   // a referenced item's text
+
+// One aligned line: id, a short column (size or importance), the text, and
+// a dim state; `relation` becomes a second, indented line.
+struct Row {
+  std::string id, col, text, state, relation;
+};
+struct Section {
+  std::string title;
+  std::vector<Row> rows;
+};
+
+void PrintSections(const Output& out, const std::vector<Section>& sections) {
+  std::size_t wid = 0, wcol = 0, wtext = 0;
+  for (const auto& sec : sections) {
+    for (const auto& r : sec.rows) {
+      wid = std::max(wid, Width(r.id));
+      wcol = std::max(wcol, Width(r.col));
+      wtext = std::max(wtext, Width(r.text));
+    }
+  }
+  bool first = true;
+  for (const auto& sec : sections) {
+    if (sec.rows.empty()) continue;
+    if (!first) out.Line("");
+    first = false;
+    out.Line(out.Bold(sec.title));
+    for (const auto& r : sec.rows) {
+      std::string line = "  " + out.Bold(Pad(r.id, wid)) + "  ";
+      if (wcol > 0) line += Pad(r.col, wcol) + "  ";
+      line += r.state.empty() ? r.text
+                              : Pad(r.text, wtext) + "  " + out.Dim(r.state);
+      out.Line(line);
+      if (!r.relation.empty()) {
+        out.Line(std::string(2 + wid + 2 + (wcol > 0 ? wcol + 2 : 0), ' ') +
+                 out.Dim("↳ " + r.relation));
+      }
+    }
+  }
+}
+
+// Importance as five calm dots (how much a wish reaches its author).
+std::string Dots(int importance) {
+  std::string s;
+  for (int i = 1; i <= 5; ++i) s += i <= importance ? "●" : "○";
+  return s;
+}
+
+// The importance of the wish a give answers or is a smaller step of
+// (followed up a short ladder), 0 when there is none.
+int RelatedImportance(const store::State& st, const ItemState& it) {
+  const ItemState* cur = &it;
+  for (int step = 0; step < 8; ++step) {
+    if (cur->kind == ItemKind::kWish) return cur->importance;
+    auto next = cur->for_item ? cur->for_item : cur->smaller_than;
+    if (!next) return 0;
+    auto found = st.items.find(*next);
+    if (found == st.items.end()) return 0;
+    cur = &found->second;
+  }
+  return 0;
+}
+
+// Easiest first: gives by size, then by the importance of the wish they
+// serve (most wanted first); wishes by importance. Ties: oldest first.
+void SortEasiestFirst(const store::State& st,
+                      std::vector<const ItemState*>& items) {
+  auto key = [&](const ItemState* x) {
+    const bool give = x->kind == ItemKind::kGive;
+    return std::tuple(give ? static_cast<int>(x->size) : 0,
+                      -(give ? RelatedImportance(st, *x) : x->importance),
+                      x->created_hlc, x->id);
+  };
+  std::sort(
+      items.begin(), items.end(),
+      [&](const ItemState* a, const ItemState* b) { return key(a) < key(b); });
+}
+
+std::string RefWords(store::SharedStore& s, const store::State& st,
+                     const ItemId& id) {
+  std::string words = s.FormatId(id);
+  if (auto it = st.items.find(id); it != st.items.end())
+    words += "  “" + FirstLine(it->second.text, kRefChars) + "”";
+  return words;
+}
+
+std::string Relation(store::SharedStore& s, const store::State& st,
+                     const ItemState& it) {
+  std::string rel;
+  if (it.for_item) {
+    rel = std::string("for ") +
+          (it.for_item->author == kMe ? "my wish " : "my partner's wish ") +
+          RefWords(s, st, *it.for_item);
+  }
+  if (it.smaller_than) {
+    if (!rel.empty()) rel += "; ";
+    rel += "a smaller step of " + RefWords(s, st, *it.smaller_than);
+  }
+  return rel;
+}
+
+std::string StateOf(const ItemState& it,
+                    const std::optional<store::PrivateAnswer>& answer) {
+  std::vector<std::string> parts;
+  if (it.id.author == kMe)
+    parts.push_back(it.shared ? "shared" : "private draft");
+  if (it.kind == ItemKind::kGive) {
+    if (it.progress != store::Progress::kOffered)
+      parts.push_back(ProgressName(it.progress));
+    if (it.thanked) parts.push_back("thanked");
+  }
+  if (answer) {
+    parts.push_back(std::string("my private answer: ") +
+                    (*answer == store::PrivateAnswer::kNo ? "no" : "not yet"));
+  }
+  std::string out;
+  for (const auto& p : parts) out += (out.empty() ? "" : " · ") + p;
+  return out;
+}
+
+}  // namespace
+
+Status ShowList(Context& ctx, bool mine_only, bool partner_only) {
+  return WithStore(ctx, [&](store::SharedStore& s) -> Status {
+    auto state = s.CurrentState();
+    if (!state) return std::unexpected(state.error());
+    // [author][0 gives, 1 wishes]
+    std::vector<const ItemState*> groups[2][2];
+    for (const auto& [id, it] : state->items) {
+      if (it.kind == ItemKind::kNote) continue;
+      if ((mine_only && id.author != kMe) || (partner_only && id.author == kMe))
+        continue;
+      groups[id.author][it.kind == ItemKind::kWish ? 1 : 0].push_back(&it);
+    }
+    static const char* const kTitles[2][2] = {
+        {"My gives", "My wishes"},
+        {"My partner's gives", "My partner's wishes"}};
+    nlohmann::json list = nlohmann::json::array();
+    std::vector<Section> sections;
+    for (int author : {kMe, store::kPartner}) {
+      for (int kind : {0, 1}) {
+        auto& items = groups[author][kind];
+        SortEasiestFirst(*state, items);
+        Section sec{kTitles[author][kind], {}};
+        for (const ItemState* it : items) {
+          auto answer = s.PrivateAnswerFor(it->id);
+          if (!answer) return std::unexpected(answer.error());
+          list.push_back(ItemJson(s, *it, *answer));
+          sec.rows.push_back(
+              Row{s.FormatId(it->id),
+                  kind == 0 ? SizeName(it->size) : Dots(it->importance),
+                  FirstLine(it->text, kTextChars), StateOf(*it, *answer),
+                  Relation(s, *state, *it)});
+        }
+        sections.push_back(std::move(sec));
+      }
+    }
+    if (ctx.out().json()) {
+      ctx.out().Json(list);
+      return {};
+    }
+    if (list.empty()) {
+      ctx.out().Line(
+          partner_only
+              ? "Nothing from my partner yet: their list arrives once both of "
+                "you are ready (`inch ready lists`) and your nodes have synced."
+              : "No wishes or gives yet. Add one with `inch wish add TEXT` or "
+                "`inch give add TEXT`.");
+      return {};
+    }
+    PrintSections(ctx.out(), sections);
+    return {};
+  });
+}
+
+Status ShowNotes(Context& ctx) {
+  return WithStore(ctx, [&](store::SharedStore& s) -> Status {
+    auto state = s.CurrentState();
+    if (!state) return std::unexpected(state.error());
+    std::vector<const ItemState*> notes;
+    for (const auto& [id, it] : state->items) {
+      if (it.kind == ItemKind::kNote) notes.push_back(&it);
+    }
+    std::sort(notes.begin(), notes.end(), [](auto* a, auto* b) {
+      return std::pair(a->created_hlc, a->id) >
+             std::pair(b->created_hlc, b->id);
+    });  // newest first
+    if (ctx.out().json()) {
+      nlohmann::json list = nlohmann::json::array();
+      for (auto* n : notes) {
+        const auto ms = static_cast<std::int64_t>(n->created_hlc >> 16);
+        list.push_back(
+            {{"id", s.FormatId(n->id)},
+             {"direction", n->id.author == kMe ? "sent" : "received"},
+             {"text", n->text},
+             {"created", IsoUtc(ms)},
+             {"created_ms", ms}});
+      }
+      ctx.out().Json(list);
+      return {};
+    }
+    if (notes.empty()) {
+      ctx.out().Line("No notes yet. Write one with `inch thank TEXT`.");
+      return {};
+    }
+    std::size_t wid = 0;
+    for (auto* n : notes) wid = std::max(wid, Width(s.FormatId(n->id)));
+    for (auto* n : notes) {
+      const std::string head =
+          LocalMinute(static_cast<std::int64_t>(n->created_hlc >> 16)) + "  " +
+          Pad(n->id.author == kMe ? "to my partner" : "from my partner", 15);
+      const std::string id = Pad(s.FormatId(n->id), wid);
+      // Notes are read in full; later lines are indented under the first.
+      std::string_view text = n->text;
+      const std::size_t indent = Width(head) + 2 + wid + 2;
+      bool first = true;
+      while (true) {
+        const auto nl = text.find('\n');
+        const std::string_view line = text.substr(0, nl);
+        ctx.out().Line(first ? ctx.out().Dim(head) + "  " + ctx.out().Bold(id) +
+                                   "  " + std::string(line)
+                             : std::string(indent, ' ') + std::string(line));
+        first = false;
+        if (nl == std::string_view::npos) break;
+        text.remove_prefix(nl + 1);
+      }
+    }
+    return {};
+  });
+}
+
+Status ShowPreview(Context& ctx) {
+  return WithStore(ctx, [&](store::SharedStore& s) -> Status {
+    auto entries = s.Preview();
+    if (!entries) return std::unexpected(entries.error());
+    auto responses = s.PreviewResponses();
+    if (!responses) return std::unexpected(responses.error());
+    auto counts = s.Counts();
+    if (!counts) return std::unexpected(counts.error());
+    nlohmann::json list = nlohmann::json::array();
+    Section items{"Wishes and gives", {}}, notes{"Notes", {}};
+    std::size_t drafts = 0;
+    for (const auto& e : *entries) {
+      // Drafts never leave, so they are not part of what the partner holds.
+      if (e.state == store::PreviewState::kDraft) {
+        ++drafts;
+        continue;
+      }
+      auto j = ItemJson(s, e.item);
+      j["state"] = StateKey(e.state);
+      list.push_back(j);
+      const bool note = e.item.kind == ItemKind::kNote;
+      (note ? notes : items)
+          .rows.push_back(
+              Row{s.FormatId(e.item.id), note ? "note" : KindName(e.item.kind),
+                  FirstLine(e.item.text, kTextChars), StateWords(e.state), ""});
+    }
+    // My marks, one entry per partner's give (in the order first marked).
+    std::vector<ItemId> order;
+    std::map<ItemId, std::vector<const store::PreviewResponse*>> by_give;
+    for (const auto& r : *responses) {
+      if (!by_give.contains(r.give)) order.push_back(r.give);
+      by_give[r.give].push_back(&r);
+    }
+    Section marks{"My marks on my partner's gives", {}};
+    for (const ItemId& give : order) {
+      const auto& rs = by_give[give];
+      nlohmann::json m = nlohmann::json::object();
+      store::PreviewState overall = store::PreviewState::kSent;
+      std::string words;
+      for (const auto* r : rs) {
+        m[MarkName(r->mark)] = StateKey(r->state);
+        if (r->state != store::PreviewState::kSent) overall = r->state;
+        words += std::string(words.empty() ? "" : ", ") + MarkName(r->mark) +
+                 " (" + StateWords(r->state) + ")";
+      }
+      list.push_back({{"id", s.FormatId(give)},
+                      {"kind", "response"},
+                      {"author", "me"},
+                      {"text", rs.front()->give_text},
+                      {"marks", m},
+                      {"state", StateKey(overall)}});
+      marks.rows.push_back(Row{s.FormatId(give), "response",
+                               FirstLine(rs.front()->give_text, kTextChars),
+                               words, ""});
+    }
+    if (ctx.out().json()) {
+      ctx.out().Json(list);
+      return {};
+    }
+    if (list.empty()) {
+      ctx.out().Line(
+          "Nothing: my partner's node holds nothing of mine and will "
+          "receive nothing.");
+    } else {
+      ctx.out().Line("What my partner's node holds or will receive from me:");
+      ctx.out().Line("");
+      PrintSections(ctx.out(), {items, marks, notes});
+    }
+    auto yn = [](bool on) { return on ? "ready" : "not yet"; };
+    ctx.out().Line("");
+    ctx.out().Line(ctx.out().Dim(
+        std::string("Always shared: whether I am ready (lists: ") +
+        yn(counts->consent[kMe][0]) +
+        ", notes: " + yn(counts->consent[kMe][1]) + ")."));
+    if (drafts > 0) {
+      ctx.out().Line(ctx.out().Dim("Not included: " + std::to_string(drafts) +
+                                   " private draft" + (drafts == 1 ? "" : "s") +
+                                   " (shared only by `inch share ID`)."));
+    }
+    return {};
+  });
+}
+
+void StatusSection(Context& ctx, StatusReport& report) {
+  // Replaces any consent lines another section printed, so they show once.
+  auto set_line = [&](const std::string& label, const std::string& value) {
+    for (auto& [l, v] : report.lines) {
+      if (l == label) {
+        v = value;
+        return;
+      }
+    }
+    report.lines.emplace_back(label, value);
+  };
+  auto key = ctx.MasterKey(/*allow_prompt=*/false);
+  auto store = key ? ctx.OpenSharedStore()
+                   : Result<store::SharedStore*>(std::unexpected(key.error()));
+  auto counts =
+      store ? (*store)->Counts()
+            : Result<store::SharedCounts>(std::unexpected(store.error()));
+  if (!counts) {
+    // Locked (or unreadable): say so for this section instead of failing.
+    const bool locked = counts.error().code == Errc::kLocked ||
+                        counts.error().code == Errc::kWrongPassphrase;
+    report.json["consents"] = nullptr;
+    report.json["lists"] = nullptr;
+    report.json["notes"] = nullptr;
+    set_line("lists", locked ? "locked" : "unavailable");
+    set_line("notes", locked ? "locked" : "unavailable");
+    return;
+  }
+  const auto& c = *counts;
+  auto consent = [&](int slot) {
+    return nlohmann::json{{"lists", c.consent[slot][0]},
+                          {"notes", c.consent[slot][1]}};
+  };
+  report.json["consents"] = {{"mine", consent(kMe)},
+                             {"partner", consent(store::kPartner)}};
+  report.json["lists"] = {
+      {"mine", {{"drafts", c.my_drafts}, {"shared", c.my_items - c.my_drafts}}},
+      {"partner", c.partner_items}};
+  report.json["notes"] = {{"mine", c.my_notes}, {"partner", c.partner_notes}};
+  auto ready = [](bool mine, bool partner) {
+    return std::string("me ") + (mine ? "ready" : "not yet") + ", partner " +
+           (partner ? "ready" : "not yet");
+  };
+  set_line("lists", ready(c.consent[kMe][0], c.consent[store::kPartner][0]));
+  set_line("notes", ready(c.consent[kMe][1], c.consent[store::kPartner][1]));
+  set_line("items", std::to_string(c.my_items - c.my_drafts) + " shared, " +
+                        std::to_string(c.my_drafts) + " private draft" +
+                        (c.my_drafts == 1 ? "" : "s") + "; " +
+                        std::to_string(c.partner_items) + " from my partner");
+  set_line("thank-yous", std::to_string(c.my_notes) + " mine, " +
+                             std::to_string(c.partner_notes) +
+                             " from my partner");
+}
+
+}  // namespace inch::cli::lists
