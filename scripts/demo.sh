@@ -25,6 +25,18 @@ export XDG_RUNTIME_DIR="$work/run"
 mkdir -m 700 "$XDG_RUNTIME_DIR"
 unset INCH_HOME INCH_PASSPHRASE_FILE NO_COLOR
 
+# The "id" field of the one JSON document on stdin.
+json_id() { tr -d '\n' | sed -E 's/.*"id": *"([^"]+)".*/\1/'; }
+# Prints two files in columns, padding by characters, not bytes.
+side_by_side() {
+  local left=$1 right=$2 width=$3 a b
+  LC_ALL=C.UTF-8 paste -d '\n' <(expand "$left") <(expand "$right") | {
+    while IFS= read -r a && IFS= read -r b; do
+      a=${a:0:$width}
+      printf '%s%*s  %s\n' "$a" $((width - ${#a})) "" "$b"
+    done
+  }
+}
 say() { printf '\n\033[1m%s\033[0m\n' "$*"; }
 alex() { echo "  alex\$ inch $*" >&2; "$bin" --home "$work/alex" "$@"; }
 sam() { echo "  sam\$ inch $*" >&2; "$bin" --home "$work/sam" "$@"; }
@@ -69,7 +81,7 @@ wait_for_line "$work/relay1.out" ':'
 echo "  (Sam's screen shows the code $code)"
 alex pair "$(cat "$work/relay1.out")" --code "$code"
 wait "$pair_pid"
-echo "  Sam's side:"; sed 's/^/    /' "$work/pair.err"
+echo "  Sam's screen:"; tail -n +2 "$work/pair.out" | sed 's/^/    /'; sed 's/^/    /' "$work/pair.err"
 
 say "4. Sam runs the daemon; Alex's syncs go through a recording relay."
 sam serve --listen 127.0.0.1:0 >"$work/serve.log" 2>&1 &
@@ -83,9 +95,9 @@ peer=$(cat "$work/relay2.out")
 sync_now() { "$bin" --home "$work/alex" sync --peer "$peer" >/dev/null; }
 
 say "5. Wishes: small, specific, positive. Private until shared."
-w1=$(alex --json wish add "Ask me one question about my day before we look at our phones" --importance 5 | sed -E 's/.*"id": *"([^"]+)".*/\1/')
+w1=$(alex --json wish add "Ask me one question about my day before we look at our phones" --importance 5 | json_id)
 alex wish add "A six-second kiss when one of us comes home" --importance 3 >/dev/null
-s1=$(sam --json wish add "Hold my hand on our evening walk" --importance 4 | sed -E 's/.*"id": *"([^"]+)".*/\1/')
+s1=$(sam --json wish add "Hold my hand on our evening walk" --importance 4 | json_id)
 sam wish add "Plan one evening a week, just us" --importance 5 >/dev/null
 alex share "$w1"
 sam share "$s1"
@@ -100,9 +112,9 @@ sync_now; sync_now
 alex list --partner
 
 say "7. What am I willing to give? Alex offers a smaller step of Sam's wish."
-g1=$(alex --json give add "Hold your hand for the first five minutes of the walk" --size small --for "$s1" | sed -E 's/.*"id": *"([^"]+)".*/\1/')
+g1=$(alex --json give add "Hold your hand for the first five minutes of the walk" --size small --for "$s1" | json_id)
 alex share "$g1"
-sg=$(sam --json give add "Ask about your day before phones, three evenings a week" --size small --for "$w1" | sed -E 's/.*"id": *"([^"]+)".*/\1/')
+sg=$(sam --json give add "Ask about your day before phones, three evenings a week" --size small --for "$w1" | json_id)
 sam share "$sg"
 sync_now
 sam choose "$g1"
@@ -110,14 +122,14 @@ sync_now
 sam done "$g1"
 alex ready notes
 sam ready notes
-sam thank "Thank you for the walk: your hand in mine made the whole evening feel lighter."
+sam thank "Thank you for the walk: your hand in mine made the whole evening feel lighter." --for "$g1"
 sync_now; sync_now
 
 say "8. Side by side."
 alex_view="$work/alex.view"; sam_view="$work/sam.view"
 { echo "ALEX'S LAPTOP"; "$bin" --home "$work/alex" list; echo; "$bin" --home "$work/alex" notes; } >"$alex_view" 2>&1
 { echo "SAM'S LAPTOP"; "$bin" --home "$work/sam" list; echo; "$bin" --home "$work/sam" notes; } >"$sam_view" 2>&1
-pr -m -t -w 160 "$alex_view" "$sam_view"
+side_by_side "$alex_view" "$sam_view" 78
 
 say "9. What did NOT travel."
 leaks=0
