@@ -1,0 +1,277 @@
+// The node's own commands: init, unlock, lock, passphrase, status.
+// Each returns a Status; app.cpp turns errors into exit codes.
+#include <unistd.h>
+
+#include <memory>
+
+#include "cli/agent.hpp"
+#include "cli/commands.hpp"
+#include "cli/passphrase_input.hpp"
+#include "crypto/aead.hpp"
+#include "crypto/kdf.hpp"
+#include "crypto/passphrase.hpp"
+
+namespace inch::cli {
+namespace {
+
+using std::chrono::milliseconds;
+
+// A new passphrase: from `file` if given, else typed twice on a terminal.
+Result<crypto::Secret> NewPassphrase(const std::string& file,
+                                     std::string_view option) {
+  if (!file.empty()) return ReadPassphraseFile(file);
+  if (!StdinIsTerminal()) {
+    return Fail(Errc::kInvalidInput,
+                "no passphrase given: run this on a terminal or pass " +
+                    std::string(option) + " FILE");
+  }
+  auto first = PromptPassphrase("New passphrase: ");
+  if (!first) return first;
+  auto second = PromptPassphrase("Repeat it: ");
+  if (!second) return second;
+  if (!first->Equals(*second)) {
+    return Fail(Errc::kInvalidInput,
+                "the two passphrases differ; nothing was changed");
+  }
+  return first;
+}
+
+Status Init(Context& ctx) {
+  auto files = ctx.HomePaths();
+  if (!files) return std::unexpected(files.error());
+  if (::access(files->node_json.c_str(), F_OK) == 0) {
+    return Fail(Errc::kExists, "there is already an inch node in " +
+                                   files->dir + "; nothing was changed");
+  }
+  std::string file = ctx.options.passphrase_file;
+  if (file.empty()) {
+    const char* env = std::getenv("INCH_PASSPHRASE_FILE");
+    if (env != nullptr) file = env;
+  }
+  auto pass = NewPassphrase(file, "--passphrase-file");
+  if (!pass) return std::unexpected(pass.error());
+  if (auto ok = CreateHome(*files); !ok) return ok;
+
+  crypto::Secret master = crypto::Secret::Random(crypto::kKeyBytes);
+  auto wrapped =
+      crypto::WrapMasterKey(*pass, master, crypto::DefaultKdfParams());
+  if (!wrapped) return std::unexpected(wrapped.error());
+  crypto::Identity identity = crypto::GenerateIdentity();
+  NodeFile node;
+  node.identity_public = identity.public_key;
+  node.node_id = crypto::NodeId(identity.public_key);
+  node.wrapped = std::move(*wrapped);
+  node.sealed_identity = SealIdentity(master, identity.secret_key);
+
+  auto journal = store::Journal::Open(
+      files->journal_db, crypto::DeriveSubkey(master, crypto::Subkey::kJournal),
+      true);
+  if (!journal) {
+    return Fail(journal.error().code, "cannot create " + files->journal_db +
+                                          ": " + journal.error().message);
+  }
+  journal->reset();
+  auto shared = store::SharedStore::Open(
+      files->shared_db, crypto::DeriveSubkey(master, crypto::Subkey::kShared),
+      identity.public_key, true);
+  if (!shared) {
+    return Fail(shared.error().code, "cannot create " + files->shared_db +
+                                         ": " + shared.error().message);
+  }
+  shared->reset();
+  // node.json last: its presence is what makes a node, so a crash before
+  // this line leaves no half-made node behind it.
+  if (auto ok = SaveNodeFile(*files, node); !ok) {
+    for (const char* suffix : {"", "-wal", "-shm"}) {
+      ::unlink((files->journal_db + suffix).c_str());
+      ::unlink((files->shared_db + suffix).c_str());
+    }
+    return ok;
+  }
+  if (ctx.out().json()) {
+    ctx.out().Json({{"id", node.node_id}, {"home", files->dir}});
+  } else {
+    ctx.out().Line("Created your inch node " + ctx.out().Bold(node.node_id) +
+                   " in " + files->dir + ".");
+    ctx.out().Hint(
+        "Next: `inch unlock`, then `inch prompts` for a question "
+        "to start with.");
+  }
+  return {};
+}
+
+Status Unlock(Context& ctx, const std::string& duration) {
+  auto idle = agent::ParseDuration(duration);
+  if (!idle) return std::unexpected(idle.error());
+  auto socket = ctx.AgentSocket(true);
+  if (!socket) return std::unexpected(socket.error());
+  auto key = ctx.MasterKey();
+  if (!key) {
+    if (key.error().code == Errc::kLocked) {
+      return Fail(Errc::kLocked,
+                  "inch unlock needs your passphrase: run it on a terminal "
+                  "or pass --passphrase-file FILE");
+    }
+    return std::unexpected(key.error());
+  }
+  agent::Stop(*socket);  // a running agent is replaced, with the new time
+  ctx.ForgetKey();
+  if (auto ok = agent::Start(*socket, std::move(*key), *idle); !ok) return ok;
+  if (ctx.out().json()) {
+    ctx.out().Json({{"locked", false}, {"seconds_left", idle->count() / 1000}});
+  } else {
+    ctx.out().Line("Unlocked for " + agent::FormatDuration(*idle) +
+                   " of inactivity. `inch lock` forgets the key sooner.");
+  }
+  return {};
+}
+
+Status Lock(Context& ctx) {
+  auto socket = ctx.AgentSocket(false);
+  if (!socket) return std::unexpected(socket.error());
+  bool was_unlocked = agent::Stop(*socket);
+  if (ctx.out().json()) {
+    ctx.out().Json({{"locked", true}, {"was_unlocked", was_unlocked}});
+  } else {
+    ctx.out().Line(was_unlocked ? "Locked: the key is forgotten."
+                                : "Already locked.");
+  }
+  return {};
+}
+
+Status ChangePassphrase(Context& ctx, const std::string& new_file) {
+  auto files = ctx.Home();
+  if (!files) return std::unexpected(files.error());
+  auto node = ctx.Node();
+  if (!node) return std::unexpected(node.error());
+  // The agent is not enough here: changing it needs the current one.
+  auto old_pass = ctx.Passphrase("Current passphrase: ");
+  if (!old_pass) {
+    if (old_pass.error().code == Errc::kLocked) {
+      return Fail(Errc::kLocked,
+                  "inch passphrase needs your current passphrase: run it on "
+                  "a terminal or pass --passphrase-file FILE");
+    }
+    return std::unexpected(old_pass.error());
+  }
+  auto master = crypto::UnwrapMasterKey(*old_pass, (*node)->wrapped);
+  if (!master) {
+    if (master.error().code == Errc::kWrongPassphrase) {
+      return Fail(Errc::kWrongPassphrase,
+                  "wrong passphrase; nothing was changed");
+    }
+    return std::unexpected(master.error());
+  }
+  auto new_pass = NewPassphrase(new_file, "--new-passphrase-file");
+  if (!new_pass) return std::unexpected(new_pass.error());
+  auto wrapped =
+      crypto::WrapMasterKey(*new_pass, *master, crypto::DefaultKdfParams());
+  if (!wrapped) return std::unexpected(wrapped.error());
+  NodeFile updated = **node;
+  updated.wrapped = std::move(*wrapped);
+  if (auto ok = SaveNodeFile(*files, updated); !ok) return ok;
+  if (ctx.out().json()) {
+    ctx.out().Json({{"id", updated.node_id}, {"passphrase_changed", true}});
+  } else {
+    ctx.out().Line("Passphrase changed. Your journal is untouched.");
+  }
+  return {};
+}
+
+Status ShowStatus(Context& ctx) {
+  auto files = ctx.Home();
+  if (!files) return std::unexpected(files.error());
+  auto node = ctx.Node();
+  if (!node) return std::unexpected(node.error());
+  StatusReport report;
+  report.json["id"] = (*node)->node_id;
+  report.json["node_id"] = (*node)->node_id;
+  report.json["home"] = files->dir;
+  report.lines.emplace_back("node", (*node)->node_id);
+  report.lines.emplace_back("home", files->dir);
+
+  std::optional<milliseconds> left;
+  if (auto socket = ctx.AgentSocket(false)) left = agent::TimeLeft(*socket);
+  report.json["locked"] = !left.has_value();
+  report.json["unlock_seconds_left"] =
+      left ? nlohmann::json(left->count() / 1000) : nlohmann::json(nullptr);
+  report.lines.emplace_back(
+      "lock",
+      left ? "unlocked (" + agent::FormatDuration(*left) + " left)" : "locked");
+
+  // Counts need the key; without one, say so instead of guessing.
+  auto key = ctx.MasterKey(/*allow_prompt=*/false);
+  if (!key && key.error().code != Errc::kLocked) {
+    return std::unexpected(key.error());
+  }
+  if (key) {
+    auto journal = ctx.OpenJournal();
+    if (!journal) return std::unexpected(journal.error());
+    auto count = (*journal)->Count();
+    if (!count) return std::unexpected(count.error());
+    report.json["journal"] = {{"entries", *count}};
+    report.lines.emplace_back("journal",
+                              std::to_string(*count) +
+                                  (*count == 1 ? " entry" : " entries") +
+                                  " (private, never shared)");
+  } else {
+    report.json["journal"] = nullptr;
+    report.lines.emplace_back("journal", "locked");
+  }
+  for (const StatusSection& section : ctx.status_sections()) {
+    section(ctx, report);
+  }
+  if (ctx.out().json()) {
+    ctx.out().Json(report.json);
+    return {};
+  }
+  std::size_t width = 0;
+  for (const auto& [label, value] : report.lines) {
+    width = std::max(width, label.size());
+  }
+  for (const auto& [label, value] : report.lines) {
+    std::string padded = label + std::string(width - label.size() + 2, ' ');
+    ctx.out().Line(ctx.out().Dim(padded) + value);
+  }
+  return {};
+}
+
+}  // namespace
+
+void RegisterNodeCommands(CLI::App& app, Context& ctx) {
+  app.add_subcommand("init", "Create a new node: identity, stores, passphrase")
+      ->callback([&ctx] { ctx.SetAction([&ctx] { return Init(ctx); }); });
+
+  auto duration = std::make_shared<std::string>("15m");
+  auto* unlock = app.add_subcommand(
+      "unlock", "Pay the passphrase once; later commands need none");
+  unlock
+      ->add_option("--for", *duration,
+                   "Forget the key after this much inactivity (30s, 15m, 2h)")
+      ->type_name("DURATION")
+      ->capture_default_str();
+  unlock->callback([&ctx, duration] {
+    ctx.SetAction([&ctx, duration] { return Unlock(ctx, *duration); });
+  });
+
+  app.add_subcommand("lock", "Forget the unlocked key now")->callback([&ctx] {
+    ctx.SetAction([&ctx] { return Lock(ctx); });
+  });
+
+  auto new_file = std::make_shared<std::string>();
+  auto* passphrase = app.add_subcommand(
+      "passphrase", "Change the passphrase (re-wraps the master key only)");
+  passphrase
+      ->add_option("--new-passphrase-file", *new_file,
+                   "Read the new passphrase from the first line of FILE")
+      ->type_name("FILE");
+  passphrase->callback([&ctx, new_file] {
+    ctx.SetAction(
+        [&ctx, new_file] { return ChangePassphrase(ctx, *new_file); });
+  });
+
+  app.add_subcommand("status", "Node id, lock state and counts")
+      ->callback([&ctx] { ctx.SetAction([&ctx] { return ShowStatus(ctx); }); });
+}
+
+}  // namespace inch::cli

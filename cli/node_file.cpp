@@ -1,0 +1,133 @@
+// node.json encoding and the identity seal; see node_file.hpp.
+#include "cli/node_file.hpp"
+
+#include <sodium.h>
+
+#include <nlohmann/json.hpp>
+
+#include "crypto/aead.hpp"
+#include "crypto/kdf.hpp"
+
+namespace inch::cli {
+namespace {
+
+constexpr std::string_view kIdentityAd = "inch identity v1";
+constexpr std::size_t kMaxNodeFileBytes = 64 * 1024;
+
+std::string Damaged(std::string_view why) {
+  return "node.json is damaged (" + std::string(why) +
+         "): restore it from a backup; inch has not changed it";
+}
+
+}  // namespace
+
+std::string EncodeNodeFile(const NodeFile& node) {
+  nlohmann::json j;
+  j["format"] = node.format;
+  j["node_id"] = node.node_id;
+  j["identity_public"] = ToHex(node.identity_public);
+  j["kdf"] = {{"alg", "argon2id13"},
+              {"opslimit", node.wrapped.kdf.opslimit},
+              {"memlimit", node.wrapped.kdf.memlimit},
+              {"salt", ToHex(node.wrapped.kdf.salt)}};
+  j["sealed_master"] = ToHex(node.wrapped.sealed_master);
+  j["sealed_identity"] = ToHex(node.sealed_identity);
+  return j.dump(2) + "\n";
+}
+
+Result<NodeFile> DecodeNodeFile(std::string_view text) {
+  nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
+  if (j.is_discarded() || !j.is_object())
+    return Fail(Errc::kCorrupt, Damaged("not JSON"));
+  // nlohmann throws on wrong types; keep that inside this function.
+  try {
+    NodeFile node;
+    node.format = j.at("format").get<int>();
+    if (node.format > kNodeFileFormat) {
+      return Fail(Errc::kTooNew,
+                  "node.json was written by a newer inch: upgrade inch");
+    }
+    if (node.format < 1) return Fail(Errc::kCorrupt, Damaged("bad format"));
+    auto hex = [&](const nlohmann::json& v, std::string_view what,
+                   std::size_t size) -> Result<Bytes> {
+      auto b = FromHex(v.get<std::string>());
+      if (!b || (size != 0 && b->size() != size)) {
+        return Fail(Errc::kCorrupt,
+                    Damaged(std::string("bad ") + std::string(what)));
+      }
+      return *b;
+    };
+    node.node_id = j.at("node_id").get<std::string>();
+    auto pub = hex(j.at("identity_public"), "identity_public",
+                   crypto_box_PUBLICKEYBYTES);
+    if (!pub) return std::unexpected(pub.error());
+    node.identity_public = *pub;
+    if (crypto::NodeId(node.identity_public) != node.node_id) {
+      return Fail(Errc::kCorrupt, Damaged("node id does not match its key"));
+    }
+    const auto& kdf = j.at("kdf");
+    if (kdf.at("alg").get<std::string>() != "argon2id13") {
+      return Fail(Errc::kCorrupt, Damaged("unknown key derivation"));
+    }
+    node.wrapped.kdf.alg = crypto_pwhash_ALG_ARGON2ID13;
+    node.wrapped.kdf.opslimit = kdf.at("opslimit").get<std::uint64_t>();
+    node.wrapped.kdf.memlimit = kdf.at("memlimit").get<std::size_t>();
+    auto salt = hex(kdf.at("salt"), "salt", crypto_pwhash_SALTBYTES);
+    if (!salt) return std::unexpected(salt.error());
+    node.wrapped.kdf.salt = *salt;
+    auto master = hex(j.at("sealed_master"), "sealed_master", 0);
+    if (!master) return std::unexpected(master.error());
+    node.wrapped.sealed_master = *master;
+    auto ident = hex(j.at("sealed_identity"), "sealed_identity", 0);
+    if (!ident) return std::unexpected(ident.error());
+    node.sealed_identity = *ident;
+    return node;
+  } catch (const nlohmann::json::exception&) {
+    return Fail(Errc::kCorrupt, Damaged("missing or mistyped field"));
+  }
+}
+
+Result<NodeFile> LoadNodeFile(const HomeFiles& files) {
+  auto text = ReadFile(files.node_json, kMaxNodeFileBytes);
+  if (!text) {
+    if (text.error().code == Errc::kNotFound) {
+      return Fail(Errc::kNotFound,
+                  "no inch node in " + files.dir + ": run `inch init`");
+    }
+    if (text.error().code == Errc::kInvalidInput) {
+      return Fail(Errc::kCorrupt, Damaged("too large"));
+    }
+    return std::unexpected(text.error());
+  }
+  return DecodeNodeFile(*text);
+}
+
+Status SaveNodeFile(const HomeFiles& files, const NodeFile& node) {
+  return WriteFileAtomic(files.node_json, EncodeNodeFile(node));
+}
+
+Bytes SealIdentity(const crypto::Secret& master,
+                   const crypto::Secret& identity_secret) {
+  crypto::Secret key = crypto::DeriveSubkey(master, crypto::Subkey::kIdentity);
+  return crypto::Seal(key, identity_secret.view(), AsBytes(kIdentityAd));
+}
+
+Result<crypto::Identity> OpenIdentity(const crypto::Secret& master,
+                                      const NodeFile& node) {
+  crypto::Secret key = crypto::DeriveSubkey(master, crypto::Subkey::kIdentity);
+  auto opened = crypto::Open(key, node.sealed_identity, AsBytes(kIdentityAd));
+  if (!opened) {
+    return Fail(Errc::kWrongPassphrase, "this key does not open the node");
+  }
+  crypto::Secret secret = crypto::Secret::CopyOf(*opened);
+  crypto::Wipe(*opened);
+  auto identity = crypto::IdentityFromSecret(std::move(secret));
+  if (!identity || identity->public_key != node.identity_public) {
+    return Fail(Errc::kCorrupt,
+                "node.json is damaged (identity key does not "
+                "match): restore it from a backup");
+  }
+  return identity;
+}
+
+}  // namespace inch::cli

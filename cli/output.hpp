@@ -1,0 +1,44 @@
+// Output for people or for programs: every command prints through this so
+// `--json` yields exactly one JSON document on stdout, and colour appears
+// only on a terminal and never when NO_COLOR is set (no-color.org).
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+
+namespace inch::cli {
+
+class Output {
+ public:
+  // `json`: the user asked for --json. Colour is decided once, here.
+  explicit Output(bool json = false);
+
+  bool json() const { return json_; }
+
+  // Prints one JSON document (pretty, newline-terminated) on stdout.
+  void Json(const nlohmann::json& doc) const;
+  // Prints one line for people on stdout.
+  void Line(std::string_view text) const;
+  // Prints a hint for people on stderr (so it never pollutes piped data).
+  void Hint(std::string_view text) const;
+
+  // Wraps `text` in an ANSI style when colour is on; plain otherwise.
+  std::string Bold(std::string_view text) const;
+  std::string Dim(std::string_view text) const;
+
+ private:
+  bool json_;
+  bool colour_;
+};
+
+// Truncates `text` to at most `max_chars` code points (UTF-8 aware), adding
+// "…" when something was cut; only its first line is kept.
+std::string FirstLine(std::string_view text, std::size_t max_chars);
+
+// Local time "YYYY-MM-DD HH:MM" for people; "" for 0.
+std::string LocalMinute(std::int64_t unix_ms);
+// UTC ISO 8601 "YYYY-MM-DDTHH:MM:SS.mmmZ" for JSON.
+std::string IsoUtc(std::int64_t unix_ms);
+
+}  // namespace inch::cli
