@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstring>
 
 #include "net/client.hpp"
 #include "net/secure_channel.hpp"
@@ -19,6 +20,23 @@ namespace {
 
 bool IsStoreFile(std::string_view name) {
   return name.starts_with("shared.db");
+}
+
+// True if a batch of inotify events names one of the store's files. Event
+// headers are copied out: the buffer lives in a coroutine frame, where g++ 12
+// does not honour the alignment inotify_event needs.
+bool BatchTouchesStore(const char* buf, std::size_t n) {
+  for (std::size_t off = 0; off + sizeof(inotify_event) <= n;) {
+    inotify_event ev;
+    std::memcpy(&ev, buf + off, sizeof ev);
+    const char* name = buf + off + sizeof ev;
+    if (ev.len > 0 && off + sizeof ev + ev.len <= n &&
+        IsStoreFile(std::string_view(name, ::strnlen(name, ev.len)))) {
+      return true;
+    }
+    off += sizeof ev + ev.len;
+  }
+  return false;
 }
 
 }  // namespace
@@ -277,18 +295,13 @@ void Daemon::OnLocalEvent() {
 }
 
 awaitable<void> Daemon::WatchLoop() {
-  alignas(inotify_event) std::array<char, 4096> buf;
+  std::array<char, 4096> buf;
   while (!stopped_) {
     boost::system::error_code ec;
     std::size_t n = co_await inotify_->async_read_some(
         asio::buffer(buf), asio::redirect_error(use_awaitable, ec));
     if (ec || stopped_) break;
-    bool relevant = false;
-    for (std::size_t off = 0; off + sizeof(inotify_event) <= n;) {
-      const auto* ev = reinterpret_cast<const inotify_event*>(buf.data() + off);
-      if (ev->len > 0 && IsStoreFile(ev->name)) relevant = true;
-      off += sizeof(inotify_event) + ev->len;
-    }
+    bool relevant = BatchTouchesStore(buf.data(), n);
     if (relevant) OnLocalEvent();
   }
 }
