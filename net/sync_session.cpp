@@ -7,6 +7,8 @@
 
 #include <vector>
 
+#include "store/shared/op_codec.hpp"
+
 namespace inch::net {
 
 SyncSession::SyncSession(std::unique_ptr<SecureChannel> channel,
@@ -87,12 +89,17 @@ awaitable<Result<SyncStats>> SyncSession::Run() {
 
 awaitable<Status> SyncSession::ReaderLoop() {
   auto& conn = channel_->connection();
+  // Batches received but not applied yet: while more frames are already
+  // waiting in the socket, up to kMaxGroup batches are applied together in
+  // one transaction (one fsync), each acknowledged only once it is durable.
+  std::vector<proto::WireMessage> group;
   for (;;) {
     conn.SetDeadline(options_.live ? 3 * options_.ping_interval
                                    : options_.idle_timeout);
     auto message = co_await channel_->Receive();
     if (stop_ && !error_ && unpair_received_) co_return Status{};
     if (!message) {
+      // Unapplied batches are not acknowledged: the peer sends them again.
       if (conn.eof() && (Converged() || options_.live)) {
         if (Converged()) stats_.converged = true;
         co_return Status{};
@@ -100,10 +107,49 @@ awaitable<Status> SyncSession::ReaderLoop() {
       if (stop_ && !error_) co_return Status{};  // Stop() was called
       co_return std::unexpected(message.error());
     }
-    if (auto st = Handle(*message); !st) co_return st;
+    const bool batch = message->has_batch() && peer_hello_;
+    if (batch) {
+      const auto& ops = message->batch().ops();
+      if (ops.empty() || static_cast<std::size_t>(ops.size()) > kMaxBatchOps) {
+        co_return inch::Fail(Errc::kProtocol, "batch size out of range");
+      }
+      group.push_back(std::move(*message));
+      boost::system::error_code ec;
+      if (group.size() < kMaxGroup && conn.socket().available(ec) > 0 && !ec)
+        continue;  // the next frame is already here
+    }
+    if (!group.empty()) {
+      // Before anything else: Done counts the batches applied.
+      if (auto st = ApplyGroup(group); !st) co_return st;
+      group.clear();
+    }
+    if (!batch) {
+      if (auto st = Handle(*message); !st) co_return st;  // a batch first fails
+    }
     Wake();
     if (unpair_received_) co_return Status{};
   }
+}
+
+Status SyncSession::ApplyGroup(const std::vector<proto::WireMessage>& group) {
+  std::vector<std::vector<Bytes>> sealed(group.size());
+  std::vector<std::span<const Bytes>> batches;
+  batches.reserve(group.size());
+  for (std::size_t i = 0; i < group.size(); ++i) {
+    const auto& ops = group[i].batch().ops();
+    sealed[i].reserve(static_cast<std::size_t>(ops.size()));
+    for (const auto& op : ops) sealed[i].emplace_back(op.begin(), op.end());
+    batches.emplace_back(sealed[i]);
+  }
+  auto applied = store_.ApplyBatchesFromPartner(batches);
+  if (!applied) return std::unexpected(applied.error());
+  for (const auto& one : *applied) {
+    ++stats_.batches_applied;
+    stats_.ops_applied += one.applied;
+    pending_acks_.push_back(one.received_up_to);
+    if (one.partner_unpaired) stats_.partner_unpaired = true;
+  }
+  return {};
 }
 
 Status SyncSession::Handle(const proto::WireMessage& message) {
@@ -135,22 +181,8 @@ Status SyncSession::Handle(const proto::WireMessage& message) {
       }
       return {};
     }
-    case M::kBatch: {
-      const auto& ops = message.batch().ops();
-      if (ops.empty() || static_cast<std::size_t>(ops.size()) > kMaxBatchOps) {
-        return inch::Fail(Errc::kProtocol, "batch size out of range");
-      }
-      std::vector<Bytes> sealed;
-      sealed.reserve(static_cast<std::size_t>(ops.size()));
-      for (const auto& op : ops) sealed.emplace_back(op.begin(), op.end());
-      auto applied = store_.ApplyFromPartner(sealed);
-      if (!applied) return std::unexpected(applied.error());
-      ++stats_.batches_applied;
-      stats_.ops_applied += applied->applied;
-      pending_acks_.push_back(applied->received_up_to);
-      if (applied->partner_unpaired) stats_.partner_unpaired = true;
-      return {};
-    }
+    case M::kBatch:  // the reader groups batches; a lone one lands here
+      return ApplyGroup({message});
     case M::kAck:
       if (in_flight_ == 0) return inch::Fail(Errc::kProtocol, "unexpected Ack");
       --in_flight_;
@@ -226,14 +258,24 @@ awaitable<Status> SyncSession::WriterSteps() {
       if (!out) co_return std::unexpected(out.error());
       if (!out->sealed_ops.empty()) {
         proto::WireMessage batch;
-        for (auto& op : out->sealed_ops) {
-          batch.mutable_batch()->add_ops(op.data(), op.size());
-        }
+        auto* ops = batch.mutable_batch()->mutable_ops();
+        ops->Reserve(static_cast<int>(out->sealed_ops.size()));
+        for (auto& op : out->sealed_ops)
+          ops->Add()->assign(op.begin(), op.end());
+        // kMaxBatchBytes leaves room for the framing of the smallest ops;
+        // should an op ever be smaller, send fewer (the rest simply goes in
+        // the next batch).
+        while (ops->size() > 1 && batch.ByteSizeLong() > kMaxPlaintext)
+          ops->RemoveLast();
+        const auto count = static_cast<std::uint64_t>(ops->size());
+        const auto last = store::PeekWireSeq(AsBytes(ops->at(ops->size() - 1)));
+        if (!last)
+          co_return inch::Fail(Errc::kCorrupt, "an unsealed outbox op");
         if (auto st = co_await channel_->Send(batch); !st) co_return st;
-        cursor_ = out->last_seq;
+        cursor_ = *last;
         ++in_flight_;
         ++stats_.batches_sent;
-        stats_.ops_sent += out->sealed_ops.size();
+        stats_.ops_sent += count;
         sent_batch = true;
       } else if (!my_done_ || my_done_->sent != stats_.batches_sent ||
                  my_done_->applied != stats_.batches_applied) {

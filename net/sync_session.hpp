@@ -11,6 +11,7 @@
 #include <deque>
 #include <memory>
 #include <optional>
+#include <vector>
 
 #include "common/error.hpp"
 #include "net/asio.hpp"
@@ -21,8 +22,17 @@ namespace inch::net {
 
 inline constexpr std::uint32_t kProtocolVersion = 1;
 inline constexpr std::size_t kMaxBatchOps = 1000;
-inline constexpr std::size_t kMaxBatchBytes = 56 * 1024;  // < one frame
-inline constexpr std::size_t kWindow = 4;  // unacknowledged batches
+// Sealed-op bytes per batch: as many as fit one frame. Each op costs up to
+// 3 more bytes in the message (tag + 2-byte length: ops are < 16 KiB) and
+// is at least kMinWireOp bytes (seq 8 + version 1 + nonce 24 + 64 padded +
+// tag 16), which bounds the op count; 8 bytes cover the message headers.
+inline constexpr std::size_t kMinWireOp = 113;
+inline constexpr std::size_t kMaxBatchBytes =
+    kMaxPlaintext - 8 - 3 * (kMaxPlaintext / kMinWireOp);
+inline constexpr std::size_t kWindow = 8;  // unacknowledged batches
+// Batches already waiting in the socket that the receiver applies in one
+// transaction (one fsync): fsync latency, not bandwidth, bounds a sync.
+inline constexpr std::size_t kMaxGroup = 8;
 
 struct SyncOptions {
   bool live = false;              // daemons: stay connected and push
@@ -76,6 +86,9 @@ class SyncSession : public std::enable_shared_from_this<SyncSession> {
   awaitable<void> WriterLoop();
   awaitable<Status> WriterSteps();
   Status Handle(const proto::WireMessage& message);
+  // Applies received batches in one store transaction and queues an ack
+  // for each. kProtocol (nothing applied) if any op is rejected.
+  Status ApplyGroup(const std::vector<proto::WireMessage>& group);
   bool Converged() const;
   void Wake();
   void Abort(const Error& error);  // records the first error, closes

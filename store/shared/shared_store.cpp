@@ -113,6 +113,7 @@ Status SharedStore::Impl::Migrate(bool created) {
 Status SharedStore::Impl::LoadPartnerCache() {
   partner_pk.clear();
   partner_node_id.clear();
+  op_key = crypto::Secret();
   auto st = db->Prepare("SELECT public_key FROM partner WHERE id = 1");
   auto row = st.Step();
   if (!row) return std::unexpected(row.error());
@@ -121,6 +122,23 @@ Status SharedStore::Impl::LoadPartnerCache() {
     partner_node_id = crypto::NodeId(partner_pk);
   }
   return {};
+}
+
+Result<const crypto::Secret*> SharedStore::Impl::OpKey() {
+  if (partner_pk.empty()) return Fail(Errc::kNotFound, "not paired");
+  if (op_key.empty()) {
+    auto st = db->Prepare("SELECT secret FROM partner WHERE id = 1");
+    auto row = st.Step();
+    if (!row) return std::unexpected(row.error());
+    if (!*row) return Fail(Errc::kNotFound, "not paired");
+    auto secret =
+        crypto::Open(shared_key, st.ColumnBlob(0), AsBytes("partner/secret"));
+    if (!secret) return Fail(Errc::kCorrupt, "pair secret does not open");
+    const crypto::Secret pair = crypto::Secret::CopyOf(*secret);
+    crypto::Wipe(*secret);
+    op_key = PairOpKey(pair);
+  }
+  return &op_key;
 }
 
 bool SharedStore::Impl::MeLow() const {
@@ -223,6 +241,22 @@ Result<ItemRow> SharedStore::Impl::InsertItem(int author, std::uint64_t n,
   return ItemRow{db->LastInsertRowid(), author, n, !tombstone, false};
 }
 
+Result<std::optional<ItemRow>> SharedStore::Impl::InsertNewItem(
+    int author, std::uint64_t n, crypto::Secret& key_out) {
+  INCH_CHECK(key_out.size() == crypto::kKeyBytes);
+  randombytes_buf(key_out.data(), key_out.size());
+  auto st = db->Prepare(
+      "INSERT INTO items(author, n, key) VALUES (?, ?, ?)"
+      " ON CONFLICT(author, n) DO NOTHING");
+  st.Bind(1, author).Bind(2, static_cast<std::int64_t>(n));
+  st.Bind(3, crypto::Seal(shared_key, key_out.view(),
+                          AsBytes(AtRestAd("items", author, n))));
+  if (auto s = st.Run(); !s) return std::unexpected(s.error());
+  if (db->Changes() == 0) return std::optional<ItemRow>();
+  return std::optional<ItemRow>(
+      ItemRow{db->LastInsertRowid(), author, n, true, false});
+}
+
 Status SharedStore::Impl::OpenItemKeyInto(int author, std::uint64_t n,
                                           ByteView sealed,
                                           crypto::Secret& slot) {
@@ -251,23 +285,35 @@ Status SharedStore::Impl::ItemKeyInto(const ItemRow& row,
 
 ItemKeyCache::ItemKeyCache(SharedStore::Impl& impl) : impl_(impl) {
   refs_.fill(-1);
+  borrowed_ = !impl_.key_slots_busy;
+  keys_ = borrowed_ ? &impl_.key_slots : &own_;
+  if (borrowed_) impl_.key_slots_busy = true;
+}
+
+ItemKeyCache::~ItemKeyCache() {
+  if (!borrowed_) return;  // own_ wipes itself
+  for (auto& key : *keys_) {
+    if (!key.empty()) sodium_memzero(key.data(), key.size());
+  }
+  impl_.key_slots_busy = false;
 }
 
 const crypto::Secret* ItemKeyCache::Find(std::int64_t ref) const {
   const std::size_t slot = static_cast<std::size_t>(ref) % kSlots;
-  return refs_[slot] == ref ? &keys_[slot] : nullptr;
+  return refs_[slot] == ref ? &(*keys_)[slot] : nullptr;
 }
 
 Result<const crypto::Secret*> ItemKeyCache::Load(std::int64_t ref, int author,
                                                  std::uint64_t n,
                                                  ByteView sealed) {
   const std::size_t slot = static_cast<std::size_t>(ref) % kSlots;
-  if (keys_[slot].empty()) keys_[slot] = crypto::Secret(crypto::kKeyBytes);
+  crypto::Secret& key = (*keys_)[slot];
+  if (key.empty()) key = crypto::Secret(crypto::kKeyBytes);
   refs_[slot] = -1;  // not valid unless the open below succeeds
-  if (auto s = impl_.OpenItemKeyInto(author, n, sealed, keys_[slot]); !s)
+  if (auto s = impl_.OpenItemKeyInto(author, n, sealed, key); !s)
     return std::unexpected(s.error());
   refs_[slot] = ref;
-  return &keys_[slot];
+  return &key;
 }
 
 Bytes SharedStore::Impl::SealAtRest(const crypto::Secret& key,

@@ -118,6 +118,12 @@ class SharedStore {
   // nothing applied on any malformed, unopenable or invalid op, a gap, or an
   // op sealed as mine; kNotFound when unpaired.
   Result<Applied> ApplyFromPartner(std::span<const Bytes> sealed_ops);
+  // Several consecutive batches in ONE transaction (one fsync for all),
+  // each checked as above and never split; one result per batch, durable
+  // on return. Any rejected op rejects them all (nothing applied). Errors
+  // as ApplyFromPartner.
+  Result<std::vector<Applied>> ApplyBatchesFromPartner(
+      std::span<const std::span<const Bytes>> batches);
   // Bumps on every local op; a daemon polls it cheaply to push changes.
   Result<std::uint64_t> LocalChangeCounter();
 

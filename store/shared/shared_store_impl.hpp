@@ -10,11 +10,13 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "crypto/aead.hpp"
 #include "crypto/secret.hpp"
 #include "proto/ops.pb.h"
+#include "store/shared/consent_gate.hpp"
 #include "store/shared/shared_store.hpp"
 #include "store/shared/state.hpp"
 #include "store/sqlite.hpp"
@@ -48,13 +50,32 @@ class SharedStore::Impl {
   // Holds a key only between ItemKeyInto/InsertItem and the seal/open that
   // follows; every user fills it right before use.
   crypto::Secret scratch_key{crypto::kKeyBytes};
+  // Guarded slots an ItemKeyCache borrows (one cache at a time), so a scan
+  // per sync batch does not pay sodium_malloc for its slots; wiped after.
+  std::array<crypto::Secret, 8> key_slots;
+  bool key_slots_busy = false;
+  // The pair op key (PairOpKey of the pair secret), derived once per
+  // pairing instead of per batch; empty when unpaired or not yet needed.
+  crypto::Secret op_key;
+  // The gate class of my unreleased ops by seq, learnt when the Outbox
+  // first opened them: ops never change (only vanish or get erased), so
+  // each pending op is opened once, not once per sync batch. Entries of
+  // released ops are dropped.
+  struct PendingClass {
+    OpClass cls;
+    bool is_share;
+  };
+  std::unordered_map<std::uint64_t, PendingClass> pending_class;
   Bytes my_pk;
   std::string my_node_id;
   Bytes partner_pk;  // empty when unpaired
   std::string partner_node_id;
 
   Status Migrate(bool created);
+  // Reloads the partner pin and forgets the cached op key.
   Status LoadPartnerCache();
+  // The cached pair op key. kNotFound when unpaired.
+  Result<const crypto::Secret*> OpKey();
 
   Result<std::int64_t> Meta(const std::string& key);
   Status SetMeta(const std::string& key, std::int64_t value);
@@ -69,6 +90,10 @@ class SharedStore::Impl {
   // is also left in `key_out` when given (32 bytes).
   Result<ItemRow> InsertItem(int author, std::uint64_t n, bool tombstone,
                              crypto::Secret* key_out = nullptr);
+  // As InsertItem (not a tombstone, key left in `key_out`), in one
+  // statement: nullopt when (author, n) already exists (nothing changed).
+  Result<std::optional<ItemRow>> InsertNewItem(int author, std::uint64_t n,
+                                               crypto::Secret& key_out);
   // Opens a sealed item key into `slot` (32 bytes). kCorrupt if it fails.
   Status OpenItemKeyInto(int author, std::uint64_t n, ByteView sealed,
                          crypto::Secret& slot);
@@ -121,6 +146,9 @@ class WipeOnExit {
 class ItemKeyCache {
  public:
   explicit ItemKeyCache(SharedStore::Impl& impl);
+  ~ItemKeyCache();
+  ItemKeyCache(const ItemKeyCache&) = delete;
+  ItemKeyCache& operator=(const ItemKeyCache&) = delete;
   // The cached key of item `ref`, or nullptr.
   const crypto::Secret* Find(std::int64_t ref) const;
   // Opens `sealed` (the items row of `ref`) into a slot; kCorrupt if it
@@ -132,7 +160,9 @@ class ItemKeyCache {
   static constexpr std::size_t kSlots = 8;
   SharedStore::Impl& impl_;
   std::array<std::int64_t, kSlots> refs_;
-  std::array<crypto::Secret, kSlots> keys_;
+  std::array<crypto::Secret, kSlots> own_;  // used if the Impl's are busy
+  std::array<crypto::Secret, kSlots>* keys_;
+  bool borrowed_ = false;
 };
 
 }  // namespace inch::store

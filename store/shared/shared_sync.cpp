@@ -88,10 +88,9 @@ static Result<proto::Op> OpenMine(SharedStore::Impl& impl, Statement& st,
 Result<SharedStore::Outgoing> SharedStore::Outbox(std::uint64_t partner_has,
                                                   std::size_t max_ops,
                                                   std::size_t max_bytes) {
-  if (impl_->partner_pk.empty()) return Fail(Errc::kNotFound, "not paired");
-  auto pair = PairSecret();
-  if (!pair) return std::unexpected(pair.error());
-  const crypto::Secret op_key = PairOpKey(*pair);
+  auto key = impl_->OpKey();
+  if (!key) return std::unexpected(key.error());
+  const crypto::Secret& op_key = **key;
   auto& db = *impl_->db;
   ItemKeyCache keys(*impl_);
   std::uint64_t released_up_to = 0;
@@ -104,7 +103,7 @@ Result<SharedStore::Outgoing> SharedStore::Outbox(std::uint64_t partner_has,
     auto st = db.Prepare(
         "SELECT o.seq, o.sealing, o.body, i.author, i.n, i.key, o.item, "
         "i.released"
-        " FROM ops o LEFT JOIN items i ON i.id = o.item"
+        " FROM ops o INDEXED BY ops_release LEFT JOIN items i ON i.id = o.item"
         " WHERE o.author = 0 AND o.release IS NULL");
     std::vector<Pending> pending;
     std::set<std::int64_t> shared;  // items released or with a pending share
@@ -112,8 +111,6 @@ Result<SharedStore::Outgoing> SharedStore::Outbox(std::uint64_t partner_has,
       auto row = st.Step();
       if (!row) return std::unexpected(row.error());
       if (!*row) break;
-      auto op = OpenMine(*impl_, st, {0, 1, 2, 3, 4, 5, 6}, keys);
-      if (!op) return std::unexpected(op.error());
       Pending p;
       p.seq = static_cast<std::uint64_t>(st.ColumnInt(0));
       if (!st.ColumnIsNull(6)) {
@@ -121,10 +118,26 @@ Result<SharedStore::Outgoing> SharedStore::Outbox(std::uint64_t partner_has,
         p.item_released = st.ColumnInt(7) != 0;
         if (p.item_released) shared.insert(*p.item);
       }
-      p.cls = ClassOf(*op);
-      p.is_share = op->has_share();
+      auto known = impl_->pending_class.find(p.seq);
+      if (known == impl_->pending_class.end()) {
+        auto op = OpenMine(*impl_, st, {0, 1, 2, 3, 4, 5, 6}, keys);
+        if (!op) return std::unexpected(op.error());
+        known = impl_->pending_class
+                    .emplace(p.seq,
+                             Impl::PendingClass{ClassOf(*op), op->has_share()})
+                    .first;
+      }
+      p.cls = known->second.cls;
+      p.is_share = known->second.is_share;
       if (p.is_share && p.item) shared.insert(*p.item);
       pending.push_back(p);
+    }
+    // Forget ops that vanished (withdrawn drafts) once they dominate.
+    if (impl_->pending_class.size() > 2 * pending.size() + 1024) {
+      std::unordered_map<std::uint64_t, Impl::PendingClass> kept;
+      for (const Pending& p : pending)
+        kept.emplace(p.seq, impl_->pending_class.at(p.seq));
+      impl_->pending_class.swap(kept);
     }
     std::sort(pending.begin(), pending.end(),
               [](const Pending& a, const Pending& b) { return a.seq < b.seq; });
@@ -134,9 +147,8 @@ Result<SharedStore::Outgoing> SharedStore::Outbox(std::uint64_t partner_has,
     // Eligible ops with consecutive local seqs get consecutive release
     // numbers, so each such run is one UPDATE (release = seq + delta)
     // instead of one statement per op.
-    std::vector<std::int64_t> newly_released;
-    std::set<std::int64_t> released_items;
     std::uint64_t run_first = 0, run_last = 0, run_release = 0;
+    std::vector<std::uint64_t> released_seqs;
     auto flush = [&]() -> Status {
       if (run_first == 0) return {};
       auto up = db.Prepare(
@@ -155,6 +167,7 @@ Result<SharedStore::Outgoing> SharedStore::Outbox(std::uint64_t partner_has,
       const OpInfo info{p.cls, p.item && shared.contains(*p.item),
                         p.item_released};
       if (!MayRelease(info, *in)) continue;
+      released_seqs.push_back(p.seq);
       if (run_first == 0 || p.seq != run_last + 1) {
         if (auto r = flush(); !r) return std::unexpected(r.error());
         run_first = p.seq;
@@ -162,26 +175,32 @@ Result<SharedStore::Outgoing> SharedStore::Outbox(std::uint64_t partner_has,
       }
       run_last = p.seq;
       ++release;
-      if (p.item && p.cls != OpClass::kResponse && !p.item_released &&
-          (newly_released.empty() || newly_released.back() != *p.item) &&
-          released_items.insert(*p.item).second) {
-        newly_released.push_back(*p.item);
-      }
     }
     if (auto r = flush(); !r) return std::unexpected(r.error());
-    // My items with a released op now count as released (withdrawing them
-    // must tell the partner). Responses are about the partner's items.
-    for (std::int64_t ref : newly_released) {
-      auto mark = db.Prepare("UPDATE items SET released = 1 WHERE id = ?");
-      if (auto r = mark.Bind(1, ref).Run(); !r)
+    const auto first_new = static_cast<std::uint64_t>(*next);
+    if (release != first_new) {
+      // My items with a newly released op now count as released
+      // (withdrawing them must tell the partner). Responses are about the
+      // partner's items, so only my items are marked: one statement that
+      // looks up only the new releases' items ('+' keeps SQLite from
+      // scanning all my items through the (author, n) index instead).
+      auto mark = db.Prepare(
+          "UPDATE items SET released = 1 WHERE id IN (SELECT item FROM ops"
+          " INDEXED BY ops_release WHERE author = 0 AND release >= ? AND"
+          " item IS NOT NULL) AND +author = 0 AND +released = 0");
+      if (auto r = mark.Bind(1, static_cast<std::int64_t>(first_new)).Run();
+          !r) {
         return std::unexpected(r.error());
+      }
+      if (auto s = impl_->SetMeta("next_release",
+                                  static_cast<std::int64_t>(release));
+          !s) {
+        return std::unexpected(s.error());
+      }
     }
-    if (auto s =
-            impl_->SetMeta("next_release", static_cast<std::int64_t>(release));
-        !s) {
-      return std::unexpected(s.error());
-    }
+    // Nothing written when nothing was released: the commit costs no fsync.
     if (auto s = tx->Commit(); !s) return std::unexpected(s.error());
+    for (std::uint64_t seq : released_seqs) impl_->pending_class.erase(seq);
     released_up_to = release - 1;
   }
   if (partner_has > released_up_to) {
@@ -192,7 +211,9 @@ Result<SharedStore::Outgoing> SharedStore::Outbox(std::uint64_t partner_has,
   auto st = db.Prepare(
       "SELECT o.release, o.sealing, o.body, i.author, i.n, i.key, o.item, "
       "o.hlc, o.seq"
-      " FROM ops o LEFT JOIN items i ON i.id = o.item"
+      // INDEXED BY: without it SQLite walks every op of mine by primary
+      // key and sorts them, so each batch cost O(history).
+      " FROM ops o INDEXED BY ops_release LEFT JOIN items i ON i.id = o.item"
       " WHERE o.author = 0 AND o.release > ? ORDER BY o.release LIMIT ?");
   st.Bind(1, static_cast<std::int64_t>(partner_has));
   st.Bind(2, static_cast<std::int64_t>(std::max<std::size_t>(max_ops, 1)));
@@ -249,9 +270,6 @@ Status ApplyOne(SharedStore::Impl& impl, const proto::Op& op, bool& withdrew) {
     case proto::Op::kCreate:
     case proto::Op::kNote: {
       const std::uint64_t n = op.has_create() ? op.create().n() : op.note().n();
-      auto existing = impl.FindItem(kPartner, n);
-      if (!existing) return std::unexpected(existing.error());
-      if (*existing) return Reject("creates an item that already exists");
       if (op.has_create() && op.create().has_for_item()) {
         auto wish = my_released(op.create().for_item().n());
         if (!wish) return std::unexpected(wish.error());
@@ -262,10 +280,12 @@ Status ApplyOne(SharedStore::Impl& impl, const proto::Op& op, bool& withdrew) {
         auto rung = my_released(op.create().smaller_than().n());
         if (!rung) return std::unexpected(rung.error());
       }
+      // The insert itself detects an existing item (no lookup per op).
       WipeOnExit wipe(impl.scratch_key);
-      auto row = impl.InsertItem(kPartner, n, false, &impl.scratch_key);
+      auto row = impl.InsertNewItem(kPartner, n, impl.scratch_key);
       if (!row) return std::unexpected(row.error());
-      return store_sealed(impl.scratch_key, row->ref, kSealedItem);
+      if (!*row) return Reject("creates an item that already exists");
+      return store_sealed(impl.scratch_key, (*row)->ref, kSealedItem);
     }
     case proto::Op::kEdit:
     case proto::Op::kShare: {
@@ -331,43 +351,60 @@ Status ApplyOne(SharedStore::Impl& impl, const proto::Op& op, bool& withdrew) {
 
 Result<SharedStore::Applied> SharedStore::ApplyFromPartner(
     std::span<const Bytes> sealed_ops) {
+  const std::span<const Bytes> one[] = {sealed_ops};
+  auto applied = ApplyBatchesFromPartner(one);
+  if (!applied) return std::unexpected(applied.error());
+  return applied->front();
+}
+
+Result<std::vector<SharedStore::Applied>> SharedStore::ApplyBatchesFromPartner(
+    std::span<const std::span<const Bytes>> batches) {
   if (impl_->partner_pk.empty()) return Fail(Errc::kNotFound, "not paired");
-  if (sealed_ops.size() > 100000) return Reject("batch too large");
-  auto pair = PairSecret();
-  if (!pair) return std::unexpected(pair.error());
-  const crypto::Secret op_key = PairOpKey(*pair);
+  std::size_t total = 0;
+  for (const auto& batch : batches) total += batch.size();
+  if (total > 100000) return Reject("batch too large");
+  auto key = impl_->OpKey();
+  if (!key) return std::unexpected(key.error());
+  const crypto::Secret& op_key = **key;
   auto& db = *impl_->db;
   auto tx = Transaction::Begin(db);
   if (!tx) return std::unexpected(tx.error());
   auto have_meta = impl_->Meta("received");
   if (!have_meta) return std::unexpected(have_meta.error());
   auto have = static_cast<std::uint64_t>(*have_meta);
-  Applied result;
+  std::vector<Applied> results;
+  results.reserve(batches.size());
   bool withdrew = false;
   std::uint64_t max_hlc = 0;
-  for (const Bytes& wire : sealed_ops) {
-    auto seq = PeekWireSeq(wire);
-    if (!seq) return Reject("an op of the wrong size");
-    if (*seq <= have) {
-      ++result.duplicates;
-      continue;
+  for (const auto& batch : batches) {
+    Applied result;
+    for (const Bytes& wire : batch) {
+      auto seq = PeekWireSeq(wire);
+      if (!seq) return Reject("an op of the wrong size");
+      if (*seq <= have) {
+        ++result.duplicates;
+        continue;
+      }
+      if (*seq != have + 1) return Reject("a gap in the sequence");
+      auto op = OpenWireOp(op_key, impl_->partner_pk, wire);
+      if (!op) {
+        if (OpenWireOp(op_key, impl_->my_pk, wire))
+          return Reject("an op claiming to be mine");
+        return std::unexpected(op.error());
+      }
+      if (auto s = ValidateShape(*op); !s) return std::unexpected(s.error());
+      if (auto s = ApplyOne(*impl_, *op, withdrew); !s) {
+        if (s.error().code == Errc::kProtocol)
+          return std::unexpected(s.error());
+        return Wrap(s.error(), "applying ops from partner");
+      }
+      if (op->has_unpair()) result.partner_unpaired = true;
+      max_hlc = std::max(max_hlc, op->hlc());
+      have = *seq;
+      ++result.applied;
     }
-    if (*seq != have + 1) return Reject("a gap in the sequence");
-    auto op = OpenWireOp(op_key, impl_->partner_pk, wire);
-    if (!op) {
-      if (OpenWireOp(op_key, impl_->my_pk, wire))
-        return Reject("an op claiming to be mine");
-      return std::unexpected(op.error());
-    }
-    if (auto s = ValidateShape(*op); !s) return std::unexpected(s.error());
-    if (auto s = ApplyOne(*impl_, *op, withdrew); !s) {
-      if (s.error().code == Errc::kProtocol) return std::unexpected(s.error());
-      return Wrap(s.error(), "applying ops from partner");
-    }
-    if (op->has_unpair()) result.partner_unpaired = true;
-    max_hlc = std::max(max_hlc, op->hlc());
-    have = *seq;
-    ++result.applied;
+    result.received_up_to = have;
+    results.push_back(result);
   }
   if (auto s = impl_->ObserveHlc(max_hlc); !s)
     return std::unexpected(s.error());
@@ -379,8 +416,7 @@ Result<SharedStore::Applied> SharedStore::ApplyFromPartner(
   if (withdrew) {
     if (auto s = db.CheckpointTruncate(); !s) return std::unexpected(s.error());
   }
-  result.received_up_to = have;
-  return result;
+  return results;
 }
 
 Status SharedStore::RequestUnpair() {
