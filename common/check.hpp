@@ -5,11 +5,11 @@
 #include <cstdio>
 #include <cstdlib>
 
-#define INCH_CHECK(cond)                                                   \
-  do {                                                                     \
-    if (!(cond)) {                                                         \
+#define INCH_CHECK(cond)                                                  \
+  do {                                                                    \
+    if (!(cond)) {                                                        \
       std::fprintf(stderr, "inch: invariant failed: %s (%s:%d)\n", #cond, \
-                   __FILE__, __LINE__);                                    \
-      std::abort();                                                        \
-    }                                                                      \
+                   __FILE__, __LINE__);                                   \
+      std::abort();                                                       \
+    }                                                                     \
   } while (0)

@@ -11,7 +11,8 @@ Identity GenerateIdentity() {
   Identity id;
   id.public_key.resize(crypto_box_PUBLICKEYBYTES);
   id.secret_key = Secret(crypto_box_SECRETKEYBYTES);
-  INCH_CHECK(crypto_box_keypair(id.public_key.data(), id.secret_key.data()) == 0);
+  INCH_CHECK(crypto_box_keypair(id.public_key.data(), id.secret_key.data()) ==
+             0);
   return id;
 }
 

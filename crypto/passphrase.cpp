@@ -22,7 +22,8 @@ Result<Secret> StretchPassphrase(const Secret& passphrase,
     return Fail(Errc::kCorrupt, "key derivation parameters are invalid");
   }
   Secret kek(kKeyBytes);
-  // An empty passphrase has no valid data pointer; give Argon2id one byte's worth.
+  // An empty passphrase has no valid data pointer; give Argon2id one byte's
+  // worth.
   static const char kNothing = 0;
   const char* pw = passphrase.empty()
                        ? &kNothing

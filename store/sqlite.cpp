@@ -103,10 +103,11 @@ Result<std::unique_ptr<Database>> Database::Open(const std::string& path,
     ::close(fd);
   }
   sqlite3* raw = nullptr;
-  int rc = sqlite3_open_v2(path.c_str(), &raw,
-                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr);
+  int rc = sqlite3_open_v2(
+      path.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr);
   std::unique_ptr<Database> db(new Database(raw, path));
-  if (rc != SQLITE_OK) return std::unexpected(SqliteError(raw, rc, "cannot open " + path));
+  if (rc != SQLITE_OK)
+    return std::unexpected(SqliteError(raw, rc, "cannot open " + path));
   sqlite3_extended_result_codes(raw, 1);
   sqlite3_busy_timeout(raw, 5000);
   // journal_mode=WAL is persistent; the rest are per connection.
@@ -172,7 +173,9 @@ Result<std::int64_t> Database::PragmaInt(std::string_view name) {
   auto stmt = Prepare("PRAGMA " + std::string(name));
   auto row = stmt.Step();
   if (!row) return std::unexpected(row.error());
-  if (!*row) return Fail(Errc::kCorrupt, "PRAGMA " + std::string(name) + " returned nothing");
+  if (!*row)
+    return Fail(Errc::kCorrupt,
+                "PRAGMA " + std::string(name) + " returned nothing");
   std::int64_t value = stmt.ColumnInt(0);
   while (true) {
     auto more = stmt.Step();
@@ -191,7 +194,8 @@ Status Database::CheckpointTruncate() {
   for (auto& [sql, stmt] : cache_) sqlite3_reset(stmt);
   int rc = sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_TRUNCATE,
                                      nullptr, nullptr);
-  if (rc != SQLITE_OK) return std::unexpected(SqliteError(db_, rc, "checkpoint"));
+  if (rc != SQLITE_OK)
+    return std::unexpected(SqliteError(db_, rc, "checkpoint"));
   return {};
 }
 

@@ -36,7 +36,8 @@ class Statement {
     if (stmt_ != nullptr) sqlite3_reset(stmt_);
   }
 
-  // Binders take 1-based indexes; they abort on a bad index (programming error).
+  // Binders take 1-based indexes; they abort on a bad index (programming
+  // error).
   Statement& Bind(int index, std::int64_t value);
   Statement& Bind(int index, ByteView blob);
   Statement& Bind(int index, std::string_view text);

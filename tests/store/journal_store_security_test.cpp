@@ -166,8 +166,10 @@ TEST_F(JournalSecurityTest, SwappedCiphertextsDoNotOpen) {
     auto db = Database::Open(path_, false);
     ASSERT_TRUE(db);
     const std::string kSwap = "UPDATE entries SET record = ? WHERE id = ?";
-    ASSERT_TRUE((*db)->Prepare(kSwap).Bind(1, ByteView(ct_b)).Bind(2, *a).Run());
-    ASSERT_TRUE((*db)->Prepare(kSwap).Bind(1, ByteView(ct_a)).Bind(2, *b).Run());
+    ASSERT_TRUE(
+        (*db)->Prepare(kSwap).Bind(1, ByteView(ct_b)).Bind(2, *a).Run());
+    ASSERT_TRUE(
+        (*db)->Prepare(kSwap).Bind(1, ByteView(ct_a)).Bind(2, *b).Run());
   }
   auto j = Journal::Open(path_, TestKey(), false);
   ASSERT_TRUE(j) << j.error().message;
