@@ -42,7 +42,14 @@ Result<NodeFile> DecodeNodeFile(std::string_view text) {
   // nlohmann throws on wrong types; keep that inside this function.
   try {
     NodeFile node;
-    node.format = j.at("format").get<int>();
+    // Integers are checked as integers first: converting an out-of-range
+    // JSON float to an integer is undefined behaviour.
+    const auto& format = j.at("format");
+    if (!format.is_number_integer() || format.get<std::int64_t>() < 0 ||
+        format.get<std::int64_t>() > 1000000) {
+      return Fail(Errc::kCorrupt, Damaged("bad format"));
+    }
+    node.format = format.get<int>();
     if (node.format > kNodeFileFormat) {
       return Fail(Errc::kTooNew,
                   "node.json was written by a newer inch: upgrade inch");
@@ -70,6 +77,10 @@ Result<NodeFile> DecodeNodeFile(std::string_view text) {
       return Fail(Errc::kCorrupt, Damaged("unknown key derivation"));
     }
     node.wrapped.kdf.alg = crypto_pwhash_ALG_ARGON2ID13;
+    if (!kdf.at("opslimit").is_number_unsigned() ||
+        !kdf.at("memlimit").is_number_unsigned()) {
+      return Fail(Errc::kCorrupt, Damaged("bad key derivation limits"));
+    }
     node.wrapped.kdf.opslimit = kdf.at("opslimit").get<std::uint64_t>();
     node.wrapped.kdf.memlimit = kdf.at("memlimit").get<std::size_t>();
     auto salt = hex(kdf.at("salt"), "salt", crypto_pwhash_SALTBYTES);

@@ -65,7 +65,10 @@ Result<Bytes> OpenPadded(const Secret& key, ByteView sealed, ByteView ad,
   auto padded = Open(key, sealed, ad);
   if (!padded) return padded;
   std::size_t len = 0;
-  if (sodium_unpad(&len, padded->data(), padded->size(), bucket) != 0) {
+  // A padded plaintext is a whole number of buckets; checking first also
+  // keeps an empty buffer's null data() away from sodium_unpad.
+  if (padded->size() < bucket || padded->size() % bucket != 0 ||
+      sodium_unpad(&len, padded->data(), padded->size(), bucket) != 0) {
     Wipe(*padded);
     return Fail(Errc::kCrypto, "sealed record has bad padding");
   }
