@@ -94,27 +94,44 @@ Status InTransaction(Database& db, F&& body) {
   if (auto s = body(); !s) return s;
   return tx->Commit();
 }
+
+// Inside an open transaction: takes my next item number, adds the item's
+// row and appends the op that `fill` writes for that number. Wishes, gives
+// and notes are all born this way.
+template <class Fill>
+Result<ItemId> AppendNewItem(SharedStore::Impl& impl, Fill&& fill) {
+  auto n = impl.Meta("next_item");
+  if (!n) return std::unexpected(n.error());
+  ItemId id{kMe, static_cast<std::uint64_t>(*n)};
+  if (auto m = impl.SetMeta("next_item", *n + 1); !m) {
+    return std::unexpected(m.error());
+  }
+  auto row = impl.InsertItem(kMe, id.n, false);
+  if (!row) return std::unexpected(row.error());
+  proto::Op op;
+  fill(op, id.n);
+  if (auto a = impl.AppendLocal(std::move(op), *row, false); !a) {
+    return std::unexpected(a.error());
+  }
+  return id;
+}
 }  // namespace
 
 Result<ItemId> SharedStore::AddWish(std::string_view text, int importance) {
   if (auto s = ValidateText(text); !s) return std::unexpected(s.error());
   if (auto s = ValidImportance(importance); !s)
     return std::unexpected(s.error());
-  ItemId id{kMe, 0};
+  Result<ItemId> id = Fail(Errc::kIo, "not written");
   auto s = InTransaction(*impl_->db, [&]() -> Status {
-    auto n = impl_->Meta("next_item");
-    if (!n) return std::unexpected(n.error());
-    id.n = static_cast<std::uint64_t>(*n);
-    if (auto m = impl_->SetMeta("next_item", *n + 1); !m) return m;
-    auto row = impl_->InsertItem(kMe, id.n, false);
-    if (!row) return std::unexpected(row.error());
-    proto::Op op;
-    auto* c = op.mutable_create();
-    c->set_n(id.n);
-    c->set_type(proto::WISH);
-    c->set_text(std::string(text));
-    c->set_importance(static_cast<std::uint32_t>(importance));
-    return impl_->AppendLocal(std::move(op), *row, false);
+    id = AppendNewItem(*impl_, [&](proto::Op& op, std::uint64_t n) {
+      auto* c = op.mutable_create();
+      c->set_n(n);
+      c->set_type(proto::WISH);
+      c->set_text(std::string(text));
+      c->set_importance(static_cast<std::uint32_t>(importance));
+    });
+    if (!id) return std::unexpected(id.error());
+    return {};
   });
   if (!s) return std::unexpected(s.error());
   return id;
@@ -147,29 +164,25 @@ Result<ItemId> SharedStore::AddGive(std::string_view text, GiveSize size,
                   "--smaller-than must be a wish or a give");
     }
   }
-  ItemId id{kMe, 0};
+  Result<ItemId> id = Fail(Errc::kIo, "not written");
   auto s = InTransaction(*impl_->db, [&]() -> Status {
-    auto n = impl_->Meta("next_item");
-    if (!n) return std::unexpected(n.error());
-    id.n = static_cast<std::uint64_t>(*n);
-    if (auto m = impl_->SetMeta("next_item", *n + 1); !m) return m;
-    auto row = impl_->InsertItem(kMe, id.n, false);
-    if (!row) return std::unexpected(row.error());
-    proto::Op op;
-    auto* c = op.mutable_create();
-    c->set_n(id.n);
-    c->set_type(proto::GIVE);
-    c->set_text(std::string(text));
-    c->set_size(static_cast<proto::GiveSize>(size));
-    if (for_wish) {
-      c->mutable_for_item()->set_other(true);
-      c->mutable_for_item()->set_n(for_wish->n);
-    }
-    if (smaller_than) {
-      c->mutable_smaller_than()->set_other(smaller_than->author == kPartner);
-      c->mutable_smaller_than()->set_n(smaller_than->n);
-    }
-    return impl_->AppendLocal(std::move(op), *row, false);
+    id = AppendNewItem(*impl_, [&](proto::Op& op, std::uint64_t n) {
+      auto* c = op.mutable_create();
+      c->set_n(n);
+      c->set_type(proto::GIVE);
+      c->set_text(std::string(text));
+      c->set_size(static_cast<proto::GiveSize>(size));
+      if (for_wish) {
+        c->mutable_for_item()->set_other(true);
+        c->mutable_for_item()->set_n(for_wish->n);
+      }
+      if (smaller_than) {
+        c->mutable_smaller_than()->set_other(smaller_than->author == kPartner);
+        c->mutable_smaller_than()->set_n(smaller_than->n);
+      }
+    });
+    if (!id) return std::unexpected(id.error());
+    return {};
   });
   if (!s) return std::unexpected(s.error());
   return id;
@@ -333,18 +346,13 @@ Result<ItemId> SharedStore::AddNote(std::string_view text,
     if (!row) return std::unexpected(row.error());
     thanked_row = *row;
   }
-  ItemId id{kMe, 0};
+  Result<ItemId> id = Fail(Errc::kIo, "not written");
   auto s = InTransaction(*impl_->db, [&]() -> Status {
-    auto n = impl_->Meta("next_item");
-    if (!n) return std::unexpected(n.error());
-    id.n = static_cast<std::uint64_t>(*n);
-    if (auto m = impl_->SetMeta("next_item", *n + 1); !m) return m;
-    auto row = impl_->InsertItem(kMe, id.n, false);
-    if (!row) return std::unexpected(row.error());
-    proto::Op op;
-    op.mutable_note()->set_n(id.n);
-    op.mutable_note()->set_text(std::string(text));
-    if (auto a = impl_->AppendLocal(std::move(op), *row, false); !a) return a;
+    id = AppendNewItem(*impl_, [&](proto::Op& op, std::uint64_t n) {
+      op.mutable_note()->set_n(n);
+      op.mutable_note()->set_text(std::string(text));
+    });
+    if (!id) return std::unexpected(id.error());
     if (!thanked_row) return {};
     return AppendResponse(*impl_, *thanked_row, proto::THANKED);
   });
