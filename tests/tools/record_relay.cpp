@@ -32,8 +32,10 @@ int ConnectTo(const std::string& host, int port) {
 }
 
 struct Pipe {
-  int a;  // accepted client side
-  int b;  // target side
+  int a;               // accepted client side
+  int b;               // target side
+  bool a_eof = false;  // a finished sending: its half-close was passed on
+  bool b_eof = false;
 };
 
 }  // namespace
@@ -69,9 +71,10 @@ int main(int argc, char** argv) {
   std::vector<Pipe> pipes;
   for (;;) {
     std::vector<pollfd> fds{{listener, POLLIN, 0}};
+    // A side that has half-closed is not polled again (-1 is ignored).
     for (const Pipe& p : pipes) {
-      fds.push_back({p.a, POLLIN, 0});
-      fds.push_back({p.b, POLLIN, 0});
+      fds.push_back({p.a_eof ? -1 : p.a, POLLIN, 0});
+      fds.push_back({p.b_eof ? -1 : p.b, POLLIN, 0});
     }
     if (::poll(fds.data(), fds.size(), -1) < 0) continue;
     if (fds[0].revents & POLLIN) {
@@ -93,9 +96,18 @@ int main(int argc, char** argv) {
         if (!(pfd.revents & (POLLIN | POLLHUP | POLLERR))) continue;
         char buf[65536];
         ssize_t n = ::read(pfd.fd, buf, sizeof buf);
-        if (n <= 0) {
+        if (n < 0) {
           open = false;
           break;
+        }
+        if (n == 0) {
+          // Half-close: pass the EOF on and keep the other direction open,
+          // as a real network path would.
+          bool& eof = side == 0 ? pipes[i].a_eof : pipes[i].b_eof;
+          eof = true;
+          ::shutdown(side == 0 ? pipes[i].b : pipes[i].a, SHUT_WR);
+          if (pipes[i].a_eof && pipes[i].b_eof) open = false;
+          continue;
         }
         std::fwrite(buf, 1, static_cast<std::size_t>(n), record);
         std::fflush(record);
