@@ -3,6 +3,7 @@
 // node holds or will receive from this one) and the shared part of
 // `inch status`. Read-only: nothing here changes the store.
 #include <algorithm>
+#include <cstdint>
 #include <map>
 #include <tuple>
 #include <vector>
@@ -17,11 +18,13 @@ using store::ItemKind;
 using store::ItemState;
 using store::kMe;
 
-constexpr std::size_t kTextChars = 44;  // the text column, in code points
-constexpr std::size_t kRefChars = 28;   // a referenced item's text
+constexpr std::size_t kTextChars = 44;     // the text column, in code points
+constexpr std::size_t kMinTextChars = 16;  // narrower is not worth reading
+constexpr std::size_t kRefChars = 28;      // a referenced item's text
 
-// One aligned line: id, a short column (size or importance), the text, and
-// a dim state; `relation` becomes a second, indented line.
+// One aligned line: id, a short column (size or importance), the text (cut
+// to the text column when printed), and a dim state; `relation` becomes a
+// second, indented line.
 struct Row {
   std::string id, col, text, state, relation;
 };
@@ -30,15 +33,38 @@ struct Section {
   std::vector<Row> rows;
 };
 
+// The code points of text kept in the text column (FirstLine adds "…"):
+// kTextChars, fewer (down to kMinTextChars) so that lines fit the reader's
+// width when it is known.
+std::size_t TextColumn(const Output& out, std::size_t before_text,
+                       std::size_t state_width) {
+  const std::size_t cols = out.columns();
+  const std::size_t rest =
+      before_text + (state_width ? state_width + 2 : 0) + 1;
+  if (cols == 0 || cols >= rest + kTextChars) return kTextChars;
+  return cols > rest + kMinTextChars ? cols - rest : kMinTextChars;
+}
+
 void PrintSections(const Output& out, const std::vector<Section>& sections) {
-  std::size_t wid = 0, wcol = 0, wtext = 0;
+  std::size_t wid = 0, wcol = 0, wstate = 0;
   for (const auto& sec : sections) {
     for (const auto& r : sec.rows) {
       wid = std::max(wid, Width(r.id));
       wcol = std::max(wcol, Width(r.col));
-      wtext = std::max(wtext, Width(r.text));
+      wstate = std::max(wstate, Width(r.state));
     }
   }
+  const std::size_t indent = 2 + wid + 2 + (wcol > 0 ? wcol + 2 : 0);
+  const std::size_t text_chars = TextColumn(out, indent, wstate);
+  std::size_t wtext = 0;
+  for (const auto& sec : sections) {
+    for (const auto& r : sec.rows)
+      wtext = std::max(wtext, Width(FirstLine(r.text, text_chars)));
+  }
+  // The relation line: "↳ " after the indent, cut to the width if known.
+  const std::size_t relation_chars = out.columns() > indent + 3 + kMinTextChars
+                                         ? out.columns() - indent - 3
+                                         : SIZE_MAX;
   bool first = true;
   for (const auto& sec : sections) {
     if (sec.rows.empty()) continue;
@@ -46,14 +72,15 @@ void PrintSections(const Output& out, const std::vector<Section>& sections) {
     first = false;
     out.Line(out.Bold(sec.title));
     for (const auto& r : sec.rows) {
+      const std::string text = FirstLine(r.text, text_chars);
       std::string line = "  " + out.Bold(Pad(r.id, wid)) + "  ";
       if (wcol > 0) line += Pad(r.col, wcol) + "  ";
-      line += r.state.empty() ? r.text
-                              : Pad(r.text, wtext) + "  " + out.Dim(r.state);
+      line +=
+          r.state.empty() ? text : Pad(text, wtext) + "  " + out.Dim(r.state);
       out.Line(line);
       if (!r.relation.empty()) {
-        out.Line(std::string(2 + wid + 2 + (wcol > 0 ? wcol + 2 : 0), ' ') +
-                 out.Dim("↳ " + r.relation));
+        out.Line(std::string(indent, ' ') +
+                 out.Dim("↳ " + FirstLine(r.relation, relation_chars)));
       }
     }
   }
@@ -169,8 +196,7 @@ Status ShowList(Context& ctx, bool mine_only, bool partner_only) {
           sec.rows.push_back(
               Row{s.FormatId(it->id),
                   kind == 0 ? SizeName(it->size) : Dots(it->importance),
-                  FirstLine(it->text, kTextChars), StateOf(*it, *answer),
-                  Relation(s, *state, *it)});
+                  it->text, StateOf(*it, *answer), Relation(s, *state, *it)});
         }
         sections.push_back(std::move(sec));
       }
@@ -233,14 +259,19 @@ Status ShowNotes(Context& ctx) {
       // Notes are read in full; later lines are indented under the first.
       std::string_view text = n->text;
       const std::size_t indent = Width(head) + 2 + wid + 2;
+      // When the width is known, long lines wrap under the first one too.
+      const std::size_t cols = ctx.out().columns();
+      const std::size_t wrap =
+          cols > indent + kMinTextChars ? cols - indent : 0;
       bool first = true;
       while (true) {
         const auto nl = text.find('\n');
-        const std::string_view line = text.substr(0, nl);
-        ctx.out().Line(first ? ctx.out().Dim(head) + "  " + ctx.out().Bold(id) +
-                                   "  " + std::string(line)
-                             : std::string(indent, ' ') + std::string(line));
-        first = false;
+        for (const std::string& piece : WrapLine(text.substr(0, nl), wrap)) {
+          ctx.out().Line(first ? ctx.out().Dim(head) + "  " +
+                                     ctx.out().Bold(id) + "  " + piece
+                               : std::string(indent, ' ') + piece);
+          first = false;
+        }
         if (nl == std::string_view::npos) break;
         text.remove_prefix(nl + 1);
       }
@@ -271,9 +302,9 @@ Status ShowPreview(Context& ctx) {
       list.push_back(j);
       const bool note = e.item.kind == ItemKind::kNote;
       (note ? notes : items)
-          .rows.push_back(
-              Row{s.FormatId(e.item.id), note ? "note" : KindName(e.item.kind),
-                  FirstLine(e.item.text, kTextChars), StateWords(e.state), ""});
+          .rows.push_back(Row{s.FormatId(e.item.id),
+                              note ? "note" : KindName(e.item.kind),
+                              e.item.text, StateWords(e.state), ""});
     }
     // My marks, one entry per partner's give (in the order first marked).
     std::vector<ItemId> order;
@@ -300,9 +331,8 @@ Status ShowPreview(Context& ctx) {
                       {"text", rs.front()->give_text},
                       {"marks", m},
                       {"state", StateKey(overall)}});
-      marks.rows.push_back(Row{s.FormatId(give), "response",
-                               FirstLine(rs.front()->give_text, kTextChars),
-                               words, ""});
+      marks.rows.push_back(
+          Row{s.FormatId(give), "response", rs.front()->give_text, words, ""});
     }
     if (ctx.out().json()) {
       ctx.out().Json(list);

@@ -1,6 +1,7 @@
 // People-or-JSON output and the small formatting helpers; see output.hpp.
 #include "cli/output.hpp"
 
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -19,6 +20,21 @@ bool WantColour() {
   return isatty(STDOUT_FILENO) == 1;
 }
 
+std::size_t DetectColumns() {
+  if (const char* env = std::getenv("COLUMNS"); env != nullptr) {
+    char* end = nullptr;
+    const long n = std::strtol(env, &end, 10);
+    if (end != env && *end == '\0' && n > 0 && n <= 10'000)
+      return static_cast<std::size_t>(n);
+  }
+  winsize ws{};
+  if (isatty(STDOUT_FILENO) == 1 && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0)
+    return ws.ws_col;
+  return 0;
+}
+
+bool IsLead(char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }
+
 std::string Styled(bool on, std::string_view code, std::string_view text) {
   if (!on) return std::string(text);
   std::string s = "\x1b[";
@@ -31,7 +47,10 @@ std::string Styled(bool on, std::string_view code, std::string_view text) {
 
 }  // namespace
 
-Output::Output(bool json) : json_(json), colour_(!json && WantColour()) {}
+Output::Output(bool json)
+    : json_(json),
+      colour_(!json && WantColour()),
+      columns_(json ? 0 : DetectColumns()) {}
 
 void Output::Json(const nlohmann::json& doc) const {
   std::cout << doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace)
@@ -67,6 +86,35 @@ std::string FirstLine(std::string_view text, std::size_t max_chars) {
   if (i < line.size()) cut = true;
   if (cut) out += "…";
   return out;
+}
+
+std::vector<std::string> WrapLine(std::string_view text, std::size_t width) {
+  std::vector<std::string> out;
+  while (true) {
+    // Find the byte offset after `width` code points, and the last space
+    // before it.
+    std::size_t chars = 0, i = 0, last_space = std::string_view::npos;
+    for (; i < text.size(); ++i) {
+      if (IsLead(text[i])) {
+        if (width != 0 && chars == width) break;
+        ++chars;
+      }
+      if (text[i] == ' ') last_space = i;
+    }
+    if (i == text.size()) {
+      out.emplace_back(text);
+      return out;
+    }
+    const bool at_space = text[i] == ' ';
+    const std::size_t cut =
+        at_space || last_space == std::string_view::npos || last_space == 0
+            ? i
+            : last_space;
+    out.emplace_back(text.substr(0, cut));
+    text.remove_prefix(cut);
+    while (!text.empty() && text.front() == ' ') text.remove_prefix(1);
+    if (text.empty()) return out;
+  }
 }
 
 std::string LocalMinute(std::int64_t unix_ms) {

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace inch::cli {
 
@@ -27,14 +28,25 @@ class Output {
   std::string Bold(std::string_view text) const;
   std::string Dim(std::string_view text) const;
 
+  // The width people read in, in columns: $COLUMNS when it is a positive
+  // number, else the terminal's width, else 0 (unknown: a pipe or a file;
+  // views then keep their default column widths).
+  std::size_t columns() const { return columns_; }
+
  private:
   bool json_;
   bool colour_;
+  std::size_t columns_;
 };
 
 // Truncates `text` to at most `max_chars` code points (UTF-8 aware), adding
 // "…" when something was cut; only its first line is kept.
 std::string FirstLine(std::string_view text, std::size_t max_chars);
+
+// Splits one line of `text` into pieces of at most `width` code points,
+// breaking at spaces where it can (a longer word is cut). Never empty: an
+// empty text gives one empty piece. `width` 0 means no limit.
+std::vector<std::string> WrapLine(std::string_view text, std::size_t width);
 
 // Local time "YYYY-MM-DD HH:MM" for people; "" for 0.
 std::string LocalMinute(std::int64_t unix_ms);

@@ -109,7 +109,7 @@ alex list --partner
 say "6. Reveal together: both say ready; the lists flow only now."
 alex ready lists
 sam ready lists
-sync_now; sync_now
+sync_now
 alex list --partner
 
 say "7. What am I willing to give? Alex offers a smaller step of Sam's wish."
@@ -124,13 +124,24 @@ sam done "$g1"
 alex ready notes
 sam ready notes
 sam thank "Thank you for the walk: your hand in mine made the whole evening feel lighter." --for "$g1"
-sync_now; sync_now
+sync_now
 
 say "8. Side by side."
 alex_view="$work/alex.view"; sam_view="$work/sam.view"
-{ echo "ALEX'S LAPTOP"; "$bin" --home "$work/alex" list; echo; "$bin" --home "$work/alex" notes; } >"$alex_view" 2>&1
-{ echo "SAM'S LAPTOP"; "$bin" --home "$work/sam" list; echo; "$bin" --home "$work/sam" notes; } >"$sam_view" 2>&1
-side_by_side "$alex_view" "$sam_view" 78
+# Each view gets half of a wide terminal (inch fits its columns to
+# COLUMNS); a narrow one shows them one above the other instead.
+cols=160
+if [ -t 1 ]; then cols=$(tput cols 2>/dev/null || echo 160); fi
+half=$(( (cols - 2) / 2 < 76 ? 76 : (cols - 2) / 2 ))
+view() { COLUMNS=$half "$bin" --home "$work/$1" "${@:2}"; }
+{ echo "ALEX'S LAPTOP"; view alex list; echo; view alex notes; } >"$alex_view" 2>&1
+{ echo "SAM'S LAPTOP"; view sam list; echo; view sam notes; } >"$sam_view" 2>&1
+if [ "$cols" -ge $((2 * half + 2)) ]; then
+  side_by_side "$alex_view" "$sam_view" "$half"
+else
+  echo "  (a terminal of $((2 * half + 2)) columns shows these side by side)"
+  cat "$alex_view"; echo; cat "$sam_view"
+fi
 
 say "9. What did NOT travel."
 leaks=0

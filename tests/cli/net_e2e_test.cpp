@@ -127,6 +127,68 @@ TEST_F(NetE2eTest, UnpairWhileApartIsDeliveredLater) {
   EXPECT_TRUE(Eventually([&] { return Status(b_)["partner"].is_null(); }));
 }
 
+// The demo's story, checked as each partner would see it: every step needs
+// exactly one `inch sync` (here through a relay, as in the demo), including
+// a consent that arrives in the same session as the content it unlocks.
+TEST_F(NetE2eTest, EachStepOfTheStoryArrivesAfterOneSync) {
+  ASSERT_EQ(Pair(b_, a_), std::make_pair(0, 0));
+  std::string address;
+  auto serve_b = Serve(b_, &address);
+  TcpRelay relay(PortOf(address));
+  auto sync = [&] {
+    RunResult r = a_.Run({"sync", "--peer", relay.address()});
+    EXPECT_EQ(r.exit_code, 0) << Describe(r);
+  };
+  auto item = [](const InchSandbox& box, const std::string& id) {
+    json list = json::parse(box.Run({"--json", "list"}).out, nullptr, false);
+    if (list.is_array()) {
+      for (const json& it : list) {
+        if (it.value("id", "") == id) return it;
+      }
+    }
+    return json();
+  };
+  auto id_of = [](const std::string& out) {
+    json doc = json::parse(out, nullptr, false);
+    return doc.is_object() ? doc.value("id", "") : "";
+  };
+
+  std::string wish_b = SharedWish(b_, "Hold my hand on our evening walk");
+  SharedWish(a_, "Ask me about my day");
+  Ok(a_, {"ready", "lists"});
+  Ok(b_, {"ready", "lists"});
+  sync();  // both consents and both lists cross in one session
+  EXPECT_TRUE(PartnerListHas(a_, "Hold my hand"));
+  EXPECT_TRUE(PartnerListHas(b_, "Ask me about my day"));
+
+  std::string give =
+      id_of(Ok(a_, {"--json", "give", "add", "Your hand for five minutes",
+                    "--size", "small", "--for", wish_b}));
+  ASSERT_FALSE(give.empty());
+  Ok(a_, {"share", give});
+  sync();
+  EXPECT_EQ(item(b_, give).value("progress", ""), "offered");
+  Ok(b_, {"choose", give});
+  sync();
+  EXPECT_EQ(item(a_, give).value("progress", ""), "chosen");
+  Ok(b_, {"done", give});
+  Ok(a_, {"ready", "notes"});
+  Ok(b_, {"ready", "notes"});
+  std::string note = RandomMarker("THANKS");
+  Ok(b_, {"thank", "Thank you " + note, "--for", give});
+  sync();  // done, both note consents, the note and its thanked mark
+  json given = item(a_, give);
+  EXPECT_EQ(given.value("progress", ""), "done") << given.dump();
+  EXPECT_EQ(given.value("thanked", false), true) << given.dump();
+  EXPECT_NE(a_.Run({"notes"}).out.find(note), std::string::npos);
+  // What a sees is what b sees of the same give.
+  json seen_by_b = item(b_, give);
+  EXPECT_EQ(seen_by_b.value("progress", ""), "done");
+  EXPECT_EQ(seen_by_b.value("thanked", false), true);
+  serve_b->Signal(SIGTERM);
+  EXPECT_EQ(serve_b->Wait().exit_code, 0);
+}
+
 TEST_F(NetE2eTest, ConnectedDaemonsDeliverANoteWithoutAManualSync) {
   ASSERT_EQ(Pair(a_, b_), std::make_pair(0, 0));
   Ok(a_, {"ready", "notes"});
