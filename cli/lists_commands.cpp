@@ -1,7 +1,7 @@
-// The shared lists and notes: wish, give, share, withdraw, ready, list,
-// answer, choose, done, thank, notes, preview. Every change goes through the
-// shared store as an op; what may leave the node is the store's consent
-// gate's decision, never this file's. The views are in lists_view.cpp.
+// The shared lists and notes: wish add/edit, give add/edit, share, withdraw,
+// ready, list, answer, choose, done, thank, notes, preview. Every change goes
+// through the shared store as an op; what may leave the node is the store's
+// consent gate's decision, never this file's. The views are in lists_view.cpp.
 #include <algorithm>
 #include <memory>
 
@@ -98,6 +98,106 @@ Status Thank(Context& ctx, const ThankArgs& a) {
   });
 }
 
+// `wish edit` / `give edit`. The options are kept because only the fields
+// the user gave may change: count() tells "given" from "left out".
+struct EditArgs {
+  std::string id, text, size;
+  int importance = 0;
+  CLI::Option* text_opt = nullptr;
+  CLI::Option* importance_opt = nullptr;  // wish edit only
+  CLI::Option* size_opt = nullptr;        // give edit only
+};
+
+bool Given(const CLI::Option* opt) { return opt && opt->count() > 0; }
+
+// Edits one of my live wishes or gives, of the kind the command names. Every
+// refusal (partner's item, a note, the other kind, withdrawn, bad text or
+// value) happens before the store appends its one Edit op: nothing changes.
+// An edit of a shared item follows the item through the consent gate, like
+// any later op on it.
+Status EditItem(Context& ctx, ItemKind kind, const EditArgs& a) {
+  const std::string kind_name = KindName(kind);
+  if (!Given(a.text_opt) && !Given(a.importance_opt) && !Given(a.size_opt)) {
+    return Fail(Errc::kUsage,
+                "say what to change: --text" +
+                    std::string(kind == ItemKind::kWish ? " and/or --importance"
+                                                        : " and/or --size"));
+  }
+  return WithStore(ctx, [&](store::SharedStore& s) -> Status {
+    std::optional<store::GiveSize> size;
+    if (Given(a.size_opt)) {
+      auto parsed = ParseSize(a.size);
+      if (!parsed) return std::unexpected(parsed.error());
+      size = *parsed;
+    }
+    auto id = ParseItem(s, a.id);
+    if (!id) return std::unexpected(id.error());
+    auto before = s.CurrentState();
+    if (!before) return std::unexpected(before.error());
+    auto found = before->items.find(*id);
+    if (found == before->items.end()) {
+      return WithItemError(Fail(Errc::kNotFound, "withdrawn"), a.id);
+    }
+    const ItemKind actual = found->second.kind;
+    const std::string actual_name = KindName(actual);
+    if (id->author != store::kMe) {
+      return Fail(Errc::kInvalidInput,
+                  a.id + " is your partner's " + actual_name +
+                      ": you can only edit your own items");
+    }
+    if (actual == ItemKind::kNote) {
+      return Fail(Errc::kInvalidInput,
+                  a.id +
+                      " is a note: a note cannot be edited (withdraw it and "
+                      "write a new one)");
+    }
+    if (actual != kind) {
+      return Fail(Errc::kInvalidInput,
+                  a.id + " is a " + actual_name + ", not a " + kind_name +
+                      ": use `inch " + actual_name + " edit`");
+    }
+    std::optional<std::string_view> text;
+    if (Given(a.text_opt)) text = a.text;
+    std::optional<int> importance;
+    if (Given(a.importance_opt)) importance = a.importance;
+    if (auto r = WithItemError(s.Edit(*id, text, importance, size), a.id); !r)
+      return r;
+
+    auto after = s.CurrentState();
+    if (!after) return std::unexpected(after.error());
+    const ItemState& it = after->items.at(*id);
+    if (ctx.out().json()) {
+      ctx.out().Json(ItemJson(s, it));
+    } else {
+      ctx.out().Line("Edited " + kind_name + " " +
+                     ctx.out().Bold(s.FormatId(*id)) + ".");
+      ctx.out().Hint(it.shared
+                         ? "`inch preview` shows when the change reaches your "
+                           "partner."
+                         : "It is still private until you run `inch share " +
+                               s.FormatId(*id) + "`.");
+    }
+    return {};
+  });
+}
+
+// Adds `edit ID [--text TEXT]` under `group` (wish or give); the caller
+// adds the kind's own option to the returned command.
+CLI::App* AddEditCommand(CLI::App* group, Context& ctx, ItemKind kind,
+                         const std::shared_ptr<EditArgs>& args) {
+  const std::string name = KindName(kind);
+  auto* edit = group->add_subcommand("edit", kind == ItemKind::kWish
+                                                 ? "Edit one of your wishes"
+                                                 : "Edit one of your gives");
+  edit->add_option("id", args->id, "Your " + name)->required()->type_name("ID");
+  args->text_opt =
+      edit->add_option("--text", args->text, "The new text")->type_name("TEXT");
+  edit->callback([&ctx, kind, args] {
+    ctx.SetAction([&ctx, kind, args] { return EditItem(ctx, kind, *args); });
+  });
+  return edit;
+}
+
 // Runs `act` on each id; all ids are checked before anything changes.
 Status ForEachId(
     Context& ctx, const std::vector<std::string>& ids, const char* verb,
@@ -148,6 +248,15 @@ void RegisterListsCommands(CLI::App& app, Context& ctx) {
     });
   });
 
+  // wish edit ID [--text TEXT] [--importance N]
+  auto wish_edit_args = std::make_shared<EditArgs>();
+  auto* wish_edit = AddEditCommand(wish, ctx, ItemKind::kWish, wish_edit_args);
+  wish_edit_args->importance_opt =
+      wish_edit
+          ->add_option("--importance", wish_edit_args->importance,
+                       "How much it reaches you, 1 to 5")
+          ->type_name("1-5");
+
   auto* give =
       app.add_subcommand("give", "Gives: what you are willing to give");
   give->require_subcommand(1);
@@ -171,6 +280,14 @@ void RegisterListsCommands(CLI::App& app, Context& ctx) {
   give_add->callback([&ctx, give_args] {
     ctx.SetAction([&ctx, give_args] { return AddGive(ctx, *give_args); });
   });
+
+  // give edit ID [--text TEXT] [--size S]
+  auto give_edit_args = std::make_shared<EditArgs>();
+  auto* give_edit = AddEditCommand(give, ctx, ItemKind::kGive, give_edit_args);
+  give_edit_args->size_opt =
+      give_edit
+          ->add_option("--size", give_edit_args->size, "small, medium or large")
+          ->type_name("SIZE");
 
   auto share_ids = std::make_shared<std::vector<std::string>>();
   auto* share = app.add_subcommand(

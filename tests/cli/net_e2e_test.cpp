@@ -189,6 +189,33 @@ TEST_F(NetE2eTest, EachStepOfTheStoryArrivesAfterOneSync) {
   EXPECT_EQ(serve_b->Wait().exit_code, 0);
 }
 
+// An unpaired daemon waits to be dialled without spinning: its own opening
+// of shared.db is a file event too, and only a real change (a new local op,
+// a pairing) may wake its dial loop. Each wake logs one line.
+TEST_F(NetE2eTest, AnUnpairedDaemonWaitsQuietly) {
+  std::string address;
+  auto serve = Serve(a_, &address);
+  constexpr int kChanges = 3;
+  for (int i = 0; i < kChanges; ++i) {
+    Ok(a_, {"status"});  // reads: events, but no change
+    Ok(a_, {"wish", "add", "wish " + std::to_string(i)});
+  }
+  // However long it waits, a correct daemon logs one line per change at
+  // most; a spinning one logs thousands within this pause.
+  std::this_thread::sleep_for(std::chrono::seconds(1));
+  serve->Signal(SIGTERM);
+  RunResult daemon = serve->Wait();
+  EXPECT_EQ(daemon.exit_code, 0) << Describe(daemon);
+  std::size_t waits = 0;
+  for (auto at = daemon.err.find("waiting to be dialled");
+       at != std::string::npos;
+       at = daemon.err.find("waiting to be dialled", at + 1)) {
+    ++waits;
+  }
+  EXPECT_GE(waits, 1u) << daemon.err;
+  EXPECT_LE(waits, 1u + kChanges) << daemon.err;
+}
+
 TEST_F(NetE2eTest, ConnectedDaemonsDeliverANoteWithoutAManualSync) {
   ASSERT_EQ(Pair(a_, b_), std::make_pair(0, 0));
   Ok(a_, {"ready", "notes"});

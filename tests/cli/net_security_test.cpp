@@ -1,10 +1,19 @@
 // Attacks on the wire between two real nodes: a relay that flips a byte,
 // cuts the connection or replays a recorded session makes that sync fail
 // safely and a later clean sync converge; a stranger's node is refused
-// while the partner is still served; and a recording of every relayed byte
-// holds none of the markers written in journals, drafts or shared items.
+// while the partner is still served; more idle connections than the
+// daemon's cap are refused with a log line while the partner is still
+// served; and a recording of every relayed byte holds none of the markers
+// written in journals, drafts or shared items.
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
+#include <cerrno>
+
+#include "net/daemon.hpp"
 #include "tests/cli/net_fixture.hpp"
 
 namespace inch::test {
@@ -108,6 +117,94 @@ TEST_F(NetSecurityTest, StrangersAreRefusedAndThePartnerStillServed) {
   // Raw garbage and an idle connection do not stop the daemon either.
   SendRaw(PortOf(address_), std::string(48 + 2, '\x30'), 2);
   CleanSyncConverges();
+}
+
+// Raw TCP connections to 127.0.0.1:port that never send a byte: the
+// unauthenticated flood. The destructor closes them.
+class IdleConnections {
+ public:
+  IdleConnections(std::uint16_t port, std::size_t count) {
+    for (std::size_t i = 0; i < count; ++i) {
+      int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+      if (fd < 0) continue;
+      sockaddr_in addr{};
+      addr.sin_family = AF_INET;
+      addr.sin_port = htons(port);
+      addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+      if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+        ::close(fd);
+        continue;
+      }
+      fds_.push_back(fd);
+    }
+  }
+  ~IdleConnections() {
+    for (int fd : fds_) ::close(fd);
+  }
+  IdleConnections(const IdleConnections&) = delete;
+  IdleConnections& operator=(const IdleConnections&) = delete;
+
+  std::size_t connected() const { return fds_.size(); }
+  // How many the daemon has closed (EOF or reset seen); never blocks.
+  std::size_t ClosedByPeer() const {
+    std::size_t closed = 0;
+    for (int fd : fds_) {
+      pollfd p{fd, POLLIN, 0};
+      if (::poll(&p, 1, 0) != 1) continue;
+      char byte;
+      ssize_t n = ::recv(fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+      if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK)) {
+        ++closed;
+      }
+    }
+    return closed;
+  }
+
+ private:
+  std::vector<int> fds_;
+};
+
+std::size_t Count(const std::string& text, const std::string& needle) {
+  std::size_t n = 0;
+  for (auto at = text.find(needle); at != std::string::npos;
+       at = text.find(needle, at + 1)) {
+    ++n;
+  }
+  return n;
+}
+
+TEST_F(NetSecurityTest,
+       IdleConnectionsBeyondTheCapMakeRoomAndThePartnerGetsIn) {
+  PairShareServe();
+  const std::string b_list = b_.Run({"--json", "list"}).out;
+  const std::string b_preview = b_.Run({"--json", "preview"}).out;
+  constexpr std::size_t kCap = net::kMaxUnauthenticated;
+  constexpr std::size_t kFlood = 2 * kCap;
+  IdleConnections flood(PortOf(address_), kFlood);
+  ASSERT_EQ(flood.connected(), kFlood);
+  // Each one beyond the cap closes the oldest pending one (the rest close
+  // at the handshake deadline): wait until the daemon has dealt with them.
+  ASSERT_TRUE(Eventually([&] { return flood.ClosedByPeer() >= kFlood - kCap; },
+                         std::chrono::seconds(60)));
+  EXPECT_EQ(b_.Run({"--json", "list"}).out, b_list);
+  EXPECT_EQ(b_.Run({"--json", "preview"}).out, b_preview);
+
+  // With the flood's sockets still open on this side, a real sync gets
+  // through at the first try: the oldest idle handshake makes room.
+  RunResult sync = a_.Run({"sync", "--peer", address_});
+  EXPECT_EQ(sync.exit_code, 0) << Describe(sync);
+  EXPECT_TRUE(PartnerListHas(b_, item_));
+  EXPECT_EQ(flood.connected(), kFlood);
+
+  serve_b_->Signal(SIGTERM);
+  RunResult daemon = serve_b_->Wait();
+  EXPECT_EQ(daemon.exit_code, 0) << Describe(daemon);
+  const std::string dropped = "dropped the oldest pending handshake";
+  EXPECT_GE(Count(daemon.err, dropped), kFlood - kCap) << daemon.err;
+  EXPECT_NE(daemon.err.find("partner connected from"), std::string::npos)
+      << daemon.err;
+  EXPECT_LT(daemon.err.find(dropped), daemon.err.rfind("partner connected"))
+      << daemon.err;
 }
 
 TEST_F(NetSecurityTest, RecordedWireHoldsNoPrivateOrSharedText) {
