@@ -125,17 +125,7 @@ class IdleConnections {
  public:
   IdleConnections(std::uint16_t port, std::size_t count) {
     for (std::size_t i = 0; i < count; ++i) {
-      int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-      if (fd < 0) continue;
-      sockaddr_in addr{};
-      addr.sin_family = AF_INET;
-      addr.sin_port = htons(port);
-      addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-      if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-        ::close(fd);
-        continue;
-      }
-      fds_.push_back(fd);
+      if (int fd = ConnectLoopback(port); fd >= 0) fds_.push_back(fd);
     }
   }
   ~IdleConnections() {

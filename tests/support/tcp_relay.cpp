@@ -13,10 +13,9 @@
 #include <chrono>
 
 namespace inch::test {
-namespace {
-
 int ConnectLoopback(std::uint16_t port) {
   int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return -1;
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_port = htons(port);
@@ -27,8 +26,6 @@ int ConnectLoopback(std::uint16_t port) {
   }
   return fd;
 }
-
-}  // namespace
 
 TcpRelay::TcpRelay(std::uint16_t target_port, Mode mode, std::size_t offset)
     : mode_(mode), offset_(offset), target_port_(target_port) {

@@ -51,6 +51,9 @@ class TcpRelay {
   std::thread thread_;
 };
 
+// A TCP socket connected to 127.0.0.1:port (the caller closes it), or -1.
+int ConnectLoopback(std::uint16_t port);
+
 // Connects to 127.0.0.1:port, writes `bytes`, reads until the peer closes
 // or `seconds` pass; returns what was read.
 std::string SendRaw(std::uint16_t port, const std::string& bytes,
