@@ -1,9 +1,11 @@
 // Prints (never asserts) the journal's whole-process latencies: with
 // 10,000 entries and the node unlocked, `inch journal list --limit 20` and
-// `inch journal write TEXT` (median of 20 runs each), plus the Argon2id
-// unlock, in a temporary home. Usage: journal_bench [ENTRIES] [RUNS]
+// `inch journal write TEXT` (median of 20 runs each, wall time and the
+// process's user + system CPU), plus the Argon2id unlock, in a temporary
+// home. Usage: journal_bench [ENTRIES] [RUNS]
 #include <fcntl.h>
 #include <spawn.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -14,6 +16,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "cli/home.hpp"
@@ -33,9 +36,11 @@ double Ms(Clock::duration d) {
 }
 
 // Runs inch with `args` and the bench's environment; returns its exit code
-// and sets `elapsed` to the whole-process wall time.
+// and sets `elapsed` to the whole-process wall time and, if given, `cpu` to
+// its user + system CPU time (moves less when other work shares the cores).
 int RunInch(const std::vector<std::string>& args,
-            const std::vector<std::string>& env, double& elapsed) {
+            const std::vector<std::string>& env, double& elapsed,
+            double* cpu = nullptr) {
   std::vector<std::string> argv_s{INCH_BINARY};
   argv_s.insert(argv_s.end(), args.begin(), args.end());
   std::vector<char*> argv, envp;
@@ -56,8 +61,13 @@ int RunInch(const std::vector<std::string>& args,
   posix_spawn_file_actions_destroy(&actions);
   if (rc != 0) return -1;
   int status = 0;
-  waitpid(pid, &status, 0);
+  rusage usage{};
+  wait4(pid, &status, 0, &usage);
   elapsed = Ms(Clock::now() - start);
+  if (cpu != nullptr) {
+    *cpu = usage.ru_utime.tv_sec * 1e3 + usage.ru_utime.tv_usec / 1e3 +
+           usage.ru_stime.tv_sec * 1e3 + usage.ru_stime.tv_usec / 1e3;
+  }
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
@@ -138,31 +148,37 @@ int main(int argc, char** argv) {
   }
   std::printf("  inch unlock (Argon2id + agent start)       %8.1f ms\n", t);
 
-  std::vector<double> list, write;
+  std::vector<double> list, write, status, list_cpu, write_cpu, status_cpu;
+  double cpu = 0;
   for (int i = 0; i < runs; ++i) {
-    if (RunInch({"journal", "list", "--limit", "20"}, env, t) != 0) return 1;
+    if (RunInch({"journal", "list", "--limit", "20"}, env, t, &cpu) != 0) {
+      return 1;
+    }
     list.push_back(t);
+    list_cpu.push_back(cpu);
   }
   for (int i = 0; i < runs; ++i) {
-    if (RunInch({"journal", "write", "a small bench entry"}, env, t) != 0) {
+    if (RunInch({"journal", "write", "a small bench entry"}, env, t, &cpu) !=
+        0) {
       return 1;
     }
     write.push_back(t);
+    write_cpu.push_back(cpu);
   }
-  Stats l = Summarise(list), w = Summarise(write);
-  std::printf(
-      "  inch journal list --limit 20   median %6.1f ms (min %.1f, max %.1f)\n",
-      l.median, l.min, l.max);
-  std::printf(
-      "  inch journal write TEXT        median %6.1f ms (min %.1f, max %.1f)\n",
-      w.median, w.min, w.max);
-  std::vector<double> status;
   for (int i = 0; i < runs; ++i) {
-    if (RunInch({"status"}, env, t) != 0) return 1;
+    if (RunInch({"status"}, env, t, &cpu) != 0) return 1;
     status.push_back(t);
+    status_cpu.push_back(cpu);
   }
-  Stats s = Summarise(status);
-  std::printf("  inch status                    median %6.1f ms\n", s.median);
+  for (auto [what, wall, used] :
+       {std::tuple{"inch journal list --limit 20", &list, &list_cpu},
+        {"inch journal write TEXT", &write, &write_cpu},
+        {"inch status", &status, &status_cpu}}) {
+    Stats w = Summarise(*wall);
+    std::printf(
+        "  %-30s median %6.1f ms (min %.1f, max %.1f), cpu median %.1f ms\n",
+        what, w.median, w.min, w.max, Summarise(*used).median);
+  }
 
   if (std::getenv("INCH_BENCH_KEEP") != nullptr) {
     std::printf("  kept (unlocked): INCH_HOME=%s XDG_RUNTIME_DIR=%s\n",

@@ -82,7 +82,7 @@ Status Init(Context& ctx) {
   // node.json last: its presence is what makes a node, so a crash before
   // this line leaves no half-made node behind it.
   if (auto ok = SaveNodeFile(*files, node); !ok) {
-    for (const char* suffix : {"", "-wal", "-shm"}) {
+    for (const char* suffix : {"", "-wal", "-shm", "-checked"}) {
       ::unlink((files->journal_db + suffix).c_str());
       ::unlink((files->shared_db + suffix).c_str());
     }

@@ -62,8 +62,12 @@ class Database {
  public:
   // Opens (or with `create`, creates) the file at `path` with mode 0600,
   // WAL, synchronous=FULL, foreign keys, busy_timeout, secure_delete.
-  // kNotFound if it does not exist and !create; kCorrupt if it is not a
-  // database or fails `PRAGMA quick_check`.
+  // `path`-wal and -shm stay after close and are part of the store (copy
+  // all `path`* files together); closing empties only a WAL grown past 64
+  // frames. `PRAGMA quick_check` runs when the main file changed since the
+  // last check that passed (stamp in `path`-checked). kNotFound if it does
+  // not exist and !create; kCorrupt if it is not a database (its header is
+  // read on every open) or fails the check.
   static Result<std::unique_ptr<Database>> Open(const std::string& path,
                                                 bool create);
   ~Database();
@@ -91,10 +95,18 @@ class Database {
   const std::string& path() const { return path_; }
 
  private:
+  // SQLite's default autocheckpoint threshold, kept.
+  static constexpr int kAutoCheckpointFrames = 1000;
+  // WAL size (frames) at which closing truncates it; see ~Database.
+  static constexpr int kCloseCheckpointFrames = 64;
+
   Database(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
+  static int OnWalCommit(void* self, sqlite3* db, const char* schema,
+                         int frames);
   sqlite3* db_;
   std::string path_;
   std::map<std::string, sqlite3_stmt*> cache_;
+  int wal_frames_ = 0;  // frames in the WAL after this connection's commit
 };
 
 // BEGIN IMMEDIATE on construction; rolls back in the destructor unless

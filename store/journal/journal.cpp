@@ -111,7 +111,7 @@ Error NoEntry(std::int64_t id) {
 
 // Removes a half-created journal so `create` can be retried.
 void RemoveFiles(const std::string& path) {
-  for (const char* suffix : {"", "-wal", "-shm"}) {
+  for (const char* suffix : {"", "-wal", "-shm", "-checked"}) {
     ::unlink((path + suffix).c_str());
   }
 }
