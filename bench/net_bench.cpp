@@ -4,7 +4,8 @@
 // empty sync, push latency of a live session, and this process's RSS. Both
 // nodes run in this process, each on its own thread and io_context as two
 // daemons would; INCH_BENCH_OPS scales the big run, INCH_BENCH_ONLY=cold
-// runs only it (for profiling).
+// runs only it (for profiling: it prints "cold sync starts" to stderr and
+// then waits INCH_BENCH_WAIT_MS, so a profiler can attach to the sync).
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <sys/resource.h>
@@ -326,6 +327,13 @@ int main() {
     a.MoveToDisk();
     b.MoveToDisk();
     long rss_before = RssKiB("VmRSS:");
+    if (cold_only) {
+      // A mark for profilers that attach only to the sync itself
+      // (scripts wait for this line, then `perf record -p`).
+      std::fprintf(stderr, "cold sync starts\n");
+      if (const char* wait = std::getenv("INCH_BENCH_WAIT_MS"))
+        std::this_thread::sleep_for(std::chrono::milliseconds(std::atoi(wait)));
+    }
     SyncRun cold = SyncOnce(a, b);
     std::printf(
         "cold sync of %zu ops: %.1f ms, cpu %.0f ms (%s), %llu bytes on the "

@@ -1,9 +1,13 @@
 // XChaCha20-Poly1305-IETF record sealing; see aead.hpp for the format.
 #include "crypto/aead.hpp"
 
+#include <pthread.h>
 #include <sodium.h>
 
 #include <algorithm>
+#include <array>
+#include <atomic>
+#include <cstdint>
 
 #include "common/check.hpp"
 
@@ -12,13 +16,68 @@ namespace {
 constexpr std::size_t kNonce = crypto_aead_xchacha20poly1305_ietf_NPUBBYTES;
 constexpr std::size_t kTag = crypto_aead_xchacha20poly1305_ietf_ABYTES;
 static_assert(kSealOverhead == 1 + kNonce + kTag);
+
+// Random nonces, fetched from the OS a few KiB at a time. libsodium 1.0.18
+// makes one getrandom() syscall per randombytes_buf() call, which cost ~7%
+// of a bulk sync at one per seal. The bytes are still the kernel CSPRNG's
+// (no generator of ours), each is handed out once and zeroed as it goes.
+// A 24-byte random nonce never repeats in practice (2^-192 per pair of
+// seals); the one way this buffer could repeat one is a fork() copying it
+// into a child, so a fork handler bumps a generation and every thread
+// refills before its next nonce in a new generation.
+std::atomic<std::uint64_t> fork_generation{1};
+
+void OnForkChild() { fork_generation.fetch_add(1); }
+
+std::uint64_t ForkGeneration() {
+  static const bool registered = [] {
+    INCH_CHECK(pthread_atfork(nullptr, nullptr, OnForkChild) == 0);
+    return true;
+  }();
+  (void)registered;
+  return fork_generation.load();
+}
+
+// `bytes` kernel-random bytes handed out `chunk` at a time, each once:
+// copied out, then zeroed in the buffer.
+template <class Buffer>
+void TakeRandom(Buffer& buffer, std::uint64_t& generation, std::size_t& used,
+                std::uint8_t* out, std::size_t chunk) {
+  const std::uint64_t now = ForkGeneration();
+  if (generation != now || used + chunk > buffer.size()) {
+    randombytes_buf(buffer.data(), buffer.size());
+    used = 0;
+    generation = now;
+  }
+  std::uint8_t* next = buffer.data() + used;
+  std::copy(next, next + chunk, out);
+  sodium_memzero(next, chunk);
+  used += chunk;
+}
+
+void RandomNonce(std::uint8_t* out) {
+  thread_local std::array<std::uint8_t, 4096 - 4096 % kNonce> bytes{};
+  thread_local std::uint64_t generation = 0;
+  thread_local std::size_t used = 0;
+  TakeRandom(bytes, generation, used, out, kNonce);
+}
 }  // namespace
+
+void RandomKey(Secret& key) {
+  INCH_CHECK(key.size() == kKeyBytes);
+  // Keys are secrets: their buffer is guarded memory (one per thread, kept
+  // for the thread's life), unlike the nonces'.
+  thread_local Secret bytes(64 * kKeyBytes);
+  thread_local std::uint64_t generation = 0;
+  thread_local std::size_t used = 0;
+  TakeRandom(bytes, generation, used, key.data(), kKeyBytes);
+}
 
 Bytes Seal(const Secret& key, ByteView plaintext, ByteView ad) {
   INCH_CHECK(key.size() == crypto_aead_xchacha20poly1305_ietf_KEYBYTES);
   Bytes out(kSealOverhead + plaintext.size());
   out[0] = kSealVersion;
-  randombytes_buf(out.data() + 1, kNonce);
+  RandomNonce(out.data() + 1);
   unsigned long long written = 0;
   INCH_CHECK(crypto_aead_xchacha20poly1305_ietf_encrypt(
                  out.data() + 1 + kNonce, &written, plaintext.data(),

@@ -18,6 +18,12 @@ inline constexpr std::uint8_t kSealVersion = 1;
 inline constexpr std::size_t kKeyBytes = 32;
 inline constexpr std::size_t kSealOverhead = 1 + 24 + 16;
 
+// Fills a 32-byte `key` (aborts on another size) with fresh random bytes
+// from the kernel CSPRNG, fetched 2 KiB at a time into guarded memory and
+// each handed out once (a bulk receive makes one key per item). Safe
+// across fork(): a child refills before its first key.
+void RandomKey(Secret& key);
+
 // Seals `plaintext` under a 32-byte `key` (aborts on a wrong key size).
 Bytes Seal(const Secret& key, ByteView plaintext, ByteView ad);
 

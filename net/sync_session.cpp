@@ -132,16 +132,18 @@ awaitable<Status> SyncSession::ReaderLoop() {
 }
 
 Status SyncSession::ApplyGroup(const std::vector<proto::WireMessage>& group) {
-  std::vector<std::vector<Bytes>> sealed(group.size());
-  std::vector<std::span<const Bytes>> batches;
+  // Views into the parsed messages (no copy of the ops' bytes).
+  std::vector<std::vector<ByteView>> sealed(group.size());
+  std::vector<std::span<const ByteView>> batches;
   batches.reserve(group.size());
   for (std::size_t i = 0; i < group.size(); ++i) {
     const auto& ops = group[i].batch().ops();
     sealed[i].reserve(static_cast<std::size_t>(ops.size()));
-    for (const auto& op : ops) sealed[i].emplace_back(op.begin(), op.end());
+    for (const auto& op : ops) sealed[i].push_back(AsBytes(op));
     batches.emplace_back(sealed[i]);
   }
-  auto applied = store_.ApplyBatchesFromPartner(batches);
+  auto applied = store_.ApplyBatchesFromPartner(
+      std::span<const std::span<const ByteView>>(batches));
   if (!applied) return std::unexpected(applied.error());
   for (const auto& one : *applied) {
     ++stats_.batches_applied;
@@ -154,7 +156,8 @@ Status SyncSession::ApplyGroup(const std::vector<proto::WireMessage>& group) {
 
 Status SyncSession::Handle(const proto::WireMessage& message) {
   using M = proto::WireMessage;
-  if (!peer_hello_ && message.body_case() != M::kHello) {
+  if (!peer_hello_ && message.body_case() != M::kHello &&
+      message.body_case() != M::kBusy) {
     return inch::Fail(Errc::kProtocol, "first message was not Hello");
   }
   switch (message.body_case()) {
@@ -205,6 +208,11 @@ Status SyncSession::Handle(const proto::WireMessage& message) {
       return {};
     case M::kPing:
       return {};
+    case M::kBusy:
+      return inch::Fail(Errc::kUnreachable,
+                        "the partner's node already has a sync session open "
+                        "with this node (a daemon here is connected to it, "
+                        "and keeps both in sync): this one was refused");
     default:
       return inch::Fail(Errc::kProtocol, "unknown message");
   }

@@ -123,16 +123,29 @@ std::optional<std::uint64_t> PeekWireSeq(ByteView wire) {
 }
 
 Result<proto::Op> OpenWireOp(const crypto::Secret& op_key,
-                             ByteView author_public_key, ByteView wire) {
+                             ByteView author_public_key, ByteView wire,
+                             Bytes* padded) {
+  if (padded != nullptr) padded->clear();
   auto seq = PeekWireSeq(wire);
   if (!seq) return Bad("wrong size");
-  auto plain = crypto::OpenPadded(
-      op_key, wire.subspan(8), WireAd(author_public_key, *seq), kWirePadBucket);
+  auto plain =
+      crypto::Open(op_key, wire.subspan(8), WireAd(author_public_key, *seq));
   if (!plain) return Bad("does not open under the pair key");
+  // As crypto::OpenPadded, keeping the padded buffer: a whole number of
+  // buckets first (sodium_unpad must not see an empty buffer).
+  std::size_t len = 0;
+  if (plain->size() < kWirePadBucket || plain->size() % kWirePadBucket != 0 ||
+      sodium_unpad(&len, plain->data(), plain->size(), kWirePadBucket) != 0) {
+    crypto::Wipe(*plain);
+    return Bad("does not open under the pair key");
+  }
   proto::Op op;
-  bool parsed =
-      op.ParseFromArray(plain->data(), static_cast<int>(plain->size()));
-  crypto::Wipe(*plain);
+  bool parsed = op.ParseFromArray(plain->data(), static_cast<int>(len));
+  if (!parsed || op.seq() != *seq || padded == nullptr) {
+    crypto::Wipe(*plain);
+  } else {
+    *padded = std::move(*plain);
+  }
   if (!parsed) return Bad("does not parse");
   if (op.seq() != *seq) return Bad("sequence number mismatch");
   return op;

@@ -37,9 +37,13 @@ Bytes SealWireOp(const crypto::Secret& op_key, ByteView author_public_key,
 // The seq of a wire op without opening it; nullopt when too short/long.
 std::optional<std::uint64_t> PeekWireSeq(ByteView wire);
 // Opens and parses a wire op sealed by `author_public_key`. kProtocol when
-// it does not open, does not parse, or its inner seq differs.
+// it does not open, does not parse, or its inner seq differs. With
+// `padded`, the opened plaintext (still padded to kWirePadBucket) is left
+// there for the caller to re-seal as is and then wipe (crypto::Wipe);
+// on failure it is left empty.
 Result<proto::Op> OpenWireOp(const crypto::Secret& op_key,
-                             ByteView author_public_key, ByteView wire);
+                             ByteView author_public_key, ByteView wire,
+                             Bytes* padded = nullptr);
 
 // Structural check of an op from anyone: body set, enums known, importance
 // 1..5 for wishes, a size for gives, text rules, n >= 1, hlc > 0.

@@ -52,7 +52,7 @@ Status SharedStore::Impl::AppendLocal(proto::Op op,
   std::optional<std::int64_t> ref;
   if (item) ref = item->ref;
   if (auto s =
-          InsertOp(kMe, op.seq(), op.hlc(), ref, std::nullopt, sealing, &body);
+          InsertOp(kMe, op.seq(), op.hlc(), ref, sealing, &body, OpGate(op));
       !s) {
     return s;
   }
@@ -74,9 +74,23 @@ Status SharedStore::Impl::AppendLocal(proto::Op op,
 Status SharedStore::Impl::EraseItemContent(std::int64_t ref) {
   // My ops that never left are simply deleted; every other op keeps its
   // header (its seq must stay, so the partner sees no gap) but no body.
-  auto del = db->Prepare(
-      "DELETE FROM ops WHERE item = ? AND author = 0 AND release IS NULL");
-  if (auto s = del.Bind(1, ref).Run(); !s) return s;
+  std::vector<std::int64_t> unsent;
+  {
+    auto del = db->Prepare(
+        "DELETE FROM pending WHERE seq IN (SELECT seq FROM ops WHERE author"
+        " = 0 AND item = ?) RETURNING seq");
+    del.Bind(1, ref);
+    for (;;) {
+      auto row = del.Step();
+      if (!row) return std::unexpected(row.error());
+      if (!*row) break;
+      unsent.push_back(del.ColumnInt(0));
+    }
+  }
+  for (std::int64_t seq : unsent) {
+    auto del = db->Prepare("DELETE FROM ops WHERE author = 0 AND seq = ?");
+    if (auto s = del.Bind(1, seq).Run(); !s) return s;
+  }
   auto blank =
       db->Prepare("UPDATE ops SET body = NULL, sealing = 2 WHERE item = ?");
   if (auto s = blank.Bind(1, ref).Run(); !s) return s;

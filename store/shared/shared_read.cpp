@@ -19,7 +19,9 @@ Result<std::vector<OpWithAuthor>> SharedStore::Impl::LoadOps(
       std::string(
           "SELECT o.author, o.seq, o.sealing, o.item, o.body, i.author, i.n, "
           "i.key FROM ops o LEFT JOIN items i ON i.id = o.item") +
-      (released_only ? " WHERE o.author = 1 OR o.release IS NOT NULL" : "");
+      (released_only ? " WHERE o.author = 1 OR o.seq NOT IN (SELECT seq FROM"
+                       " pending)"
+                     : "");
   auto st = db->Prepare(sql);
   std::vector<OpWithAuthor> out;
   ItemKeyCache keys(*this);
@@ -133,9 +135,9 @@ Result<std::vector<PreviewResponse>> SharedStore::PreviewResponses() {
   // My responses are my shared-sealed ops on the partner's items (my
   // withdrawals are on my own items); erased ones are gone with the give.
   auto st = impl_->db->Prepare(
-      "SELECT o.seq, o.release, o.body, i.n FROM ops o JOIN items i ON i.id ="
-      " o.item WHERE o.author = 0 AND o.sealing = 0 AND i.author = 1"
-      " ORDER BY o.seq");
+      "SELECT o.seq, o.seq IN (SELECT seq FROM pending), o.body, i.n FROM ops"
+      " o JOIN items i ON i.id = o.item WHERE o.author = 0 AND o.sealing = 0"
+      " AND i.author = 1 ORDER BY o.seq");
   std::vector<PreviewResponse> out;
   for (;;) {
     auto row = st.Step();
@@ -160,7 +162,7 @@ Result<std::vector<PreviewResponse>> SharedStore::PreviewResponses() {
         r.mark = ResponseMark::kThanked;
         break;
     }
-    if (!st.ColumnIsNull(1) || MayRelease(OpInfo{OpClass::kResponse}, in)) {
+    if (st.ColumnInt(1) == 0 || MayRelease(OpInfo{OpClass::kResponse}, in)) {
       r.state = PreviewState::kSent;
     } else {
       r.state = in.my_lists ? PreviewState::kWaitingForPartner
@@ -188,8 +190,7 @@ Result<SharedCounts> SharedStore::Counts() {
     for (int kind : {0, 1})
       c.consent[slot][kind] = state->consent[slot][kind].on;
   }
-  auto st = impl_->db->Prepare(
-      "SELECT count(*) FROM ops WHERE author = 0 AND release IS NULL");
+  auto st = impl_->db->Prepare("SELECT count(*) FROM pending");
   auto row = st.Step();
   if (!row) return std::unexpected(row.error());
   c.unreleased_ops = static_cast<std::size_t>(st.ColumnInt(0));

@@ -1,7 +1,8 @@
 // SharedStore: opening and migrating shared.db, the partner pin, and the
 // helpers (clock, item keys, sealing at rest) the other parts build on.
-// Schema invariants: my ops are (author 0, local seq), released ones carry a
-// contiguous release number; partner ops are (author 1, its release seq).
+// Schema invariants: my ops are (author 0, local seq), each either pending
+// or in a run of `releases` (contiguous release numbers, see
+// shared_outbox.cpp); partner ops are (author 1, its release seq).
 #include <sodium.h>
 
 #include <algorithm>
@@ -17,7 +18,7 @@ namespace inch::store {
 namespace {
 
 constexpr std::int64_t kApplicationId = 0x696e6373;  // "incs"
-constexpr std::int64_t kSchemaVersion = 1;
+constexpr std::int64_t kSchemaVersion = 2;
 
 // Migration n takes user_version n-1 to n; each runs in one transaction.
 constexpr const char* kMigrations[] = {
@@ -40,6 +41,29 @@ constexpr const char* kMigrations[] = {
     "STRICT;"
     "INSERT INTO meta(key, value) VALUES ('hlc', 0), ('next_seq', 1),"
     "  ('next_item', 1), ('next_release', 1), ('received', 0), ('changes', 0);",
+    // 2: releases are runs, not a column of every op (releasing 100,000
+    // ops rewrote 100,000 rows and an index); my unreleased ops are listed
+    // in `pending`; my ops carry their consent-gate class (OpGate) so
+    // releasing does not open every pending op (NULL for v1 rows: the
+    // Outbox opens those once and fills it in). A v1 run is a maximal
+    // stretch of consecutive release numbers whose seqs are consecutive.
+    "CREATE TABLE releases(first INTEGER PRIMARY KEY, seq INTEGER NOT NULL"
+    "  UNIQUE, count INTEGER NOT NULL CHECK (count > 0)) STRICT;"
+    "INSERT INTO releases(first, seq, count)"
+    "  SELECT min(release), min(seq), count(*) FROM ("
+    "    SELECT release, seq, sum(brk) OVER (ORDER BY release) AS run FROM ("
+    "      SELECT release, seq, CASE WHEN seq - lag(seq) OVER (ORDER BY"
+    "        release) = 1 THEN 0 ELSE 1 END AS brk"
+    "      FROM ops WHERE author = 0 AND release IS NOT NULL))"
+    "  GROUP BY run;"
+    "CREATE TABLE pending(seq INTEGER PRIMARY KEY, gate INTEGER,"
+    "  item INTEGER) STRICT;"
+    "INSERT INTO pending(seq, gate, item)"
+    "  SELECT seq, NULL, item FROM ops WHERE author = 0 AND release IS NULL;"
+    "DROP INDEX ops_release;"
+    "ALTER TABLE ops DROP COLUMN release;"
+    "ALTER TABLE ops ADD COLUMN gate INTEGER;"
+    "ALTER TABLE items DROP COLUMN released;",
 };
 static_assert(std::size(kMigrations) == kSchemaVersion);
 
@@ -199,9 +223,9 @@ ItemRow RowFrom(Statement& st) {
 
 Result<std::optional<ItemRow>> SharedStore::Impl::FindItem(int author,
                                                            std::uint64_t n) {
-  auto st = db->Prepare(
-      "SELECT id, author, n, key, released FROM items WHERE author = ? AND n = "
-      "?");
+  auto st =
+      db->Prepare(std::string("SELECT id, author, n, key, ") +
+                  kItemReleasedSql + " FROM items WHERE author = ? AND n = ?");
   st.Bind(1, author).Bind(2, static_cast<std::int64_t>(n));
   auto row = st.Step();
   if (!row) return std::unexpected(row.error());
@@ -211,8 +235,8 @@ Result<std::optional<ItemRow>> SharedStore::Impl::FindItem(int author,
 
 Result<std::optional<ItemRow>> SharedStore::Impl::FindItemByRef(
     std::int64_t ref) {
-  auto st = db->Prepare(
-      "SELECT id, author, n, key, released FROM items WHERE id = ?");
+  auto st = db->Prepare(std::string("SELECT id, author, n, key, ") +
+                        kItemReleasedSql + " FROM items WHERE id = ?");
   st.Bind(1, ref);
   auto row = st.Step();
   if (!row) return std::unexpected(row.error());
@@ -233,7 +257,7 @@ Result<ItemRow> SharedStore::Impl::InsertItem(int author, std::uint64_t n,
     std::optional<WipeOnExit> wipe;
     if (key_out == nullptr) wipe.emplace(key);
     INCH_CHECK(key.size() == crypto::kKeyBytes);
-    randombytes_buf(key.data(), key.size());
+    crypto::RandomKey(key);
     st.Bind(3, crypto::Seal(shared_key, key.view(),
                             AsBytes(AtRestAd("items", author, n))));
   }
@@ -241,16 +265,12 @@ Result<ItemRow> SharedStore::Impl::InsertItem(int author, std::uint64_t n,
   return ItemRow{db->LastInsertRowid(), author, n, !tombstone, false};
 }
 
-Result<std::optional<ItemRow>> SharedStore::Impl::InsertNewItem(
-    int author, std::uint64_t n, crypto::Secret& key_out) {
-  INCH_CHECK(key_out.size() == crypto::kKeyBytes);
-  randombytes_buf(key_out.data(), key_out.size());
+Result<std::optional<ItemRow>> SharedStore::Impl::InsertSealedItem(
+    int author, std::uint64_t n, ByteView sealed_key) {
   auto st = db->Prepare(
       "INSERT INTO items(author, n, key) VALUES (?, ?, ?)"
       " ON CONFLICT(author, n) DO NOTHING");
-  st.Bind(1, author).Bind(2, static_cast<std::int64_t>(n));
-  st.Bind(3, crypto::Seal(shared_key, key_out.view(),
-                          AsBytes(AtRestAd("items", author, n))));
+  st.Bind(1, author).Bind(2, static_cast<std::int64_t>(n)).Bind(3, sealed_key);
   if (auto s = st.Run(); !s) return std::unexpected(s.error());
   if (db->Changes() == 0) return std::optional<ItemRow>();
   return std::optional<ItemRow>(
@@ -321,8 +341,8 @@ Bytes SharedStore::Impl::SealAtRest(const crypto::Secret& key,
                                     std::uint64_t seq) {
   std::string plain;
   INCH_CHECK(op.SerializeToString(&plain));
-  Bytes sealed = crypto::SealPadded(key, AsBytes(plain),
-                                    AsBytes(AtRestAd("ops", author, seq)), 64);
+  Bytes sealed = crypto::SealPadded(
+      key, AsBytes(plain), AsBytes(AtRestAd("ops", author, seq)), kOpPadBucket);
   sodium_memzero(plain.data(), plain.size());
   return sealed;
 }
@@ -330,8 +350,8 @@ Bytes SharedStore::Impl::SealAtRest(const crypto::Secret& key,
 Result<proto::Op> SharedStore::Impl::OpenAtRest(const crypto::Secret& key,
                                                 ByteView body, int author,
                                                 std::uint64_t seq) {
-  auto plain =
-      crypto::OpenPadded(key, body, AsBytes(AtRestAd("ops", author, seq)), 64);
+  auto plain = crypto::OpenPadded(
+      key, body, AsBytes(AtRestAd("ops", author, seq)), kOpPadBucket);
   if (!plain) return Fail(Errc::kCorrupt, "a stored op does not open");
   proto::Op op;
   bool ok = op.ParseFromArray(plain->data(), static_cast<int>(plain->size()));
@@ -340,21 +360,33 @@ Result<proto::Op> SharedStore::Impl::OpenAtRest(const crypto::Secret& key,
   return op;
 }
 
+std::int64_t OpGate(const proto::Op& op) {
+  return static_cast<std::int64_t>(ClassOf(op)) * 2 + (op.has_share() ? 1 : 0);
+}
+
 Status SharedStore::Impl::InsertOp(int author, std::uint64_t seq,
                                    std::uint64_t hlc,
                                    std::optional<std::int64_t> item,
-                                   std::optional<std::uint64_t> release,
-                                   Sealing sealing, const Bytes* body) {
+                                   Sealing sealing, const Bytes* body,
+                                   std::optional<std::int64_t> gate) {
+  if (author == kMe) {
+    auto st =
+        db->Prepare("INSERT INTO pending(seq, gate, item) VALUES (?, ?, ?)");
+    st.Bind(1, static_cast<std::int64_t>(seq));
+    gate ? st.Bind(2, *gate) : st.BindNull(2);
+    item ? st.Bind(3, *item) : st.BindNull(3);
+    if (auto s = st.Run(); !s) return s;
+  }
   auto st = db->Prepare(
-      "INSERT INTO ops(author, seq, hlc, item, release, sealing, body)"
+      "INSERT INTO ops(author, seq, hlc, item, sealing, body, gate)"
       " VALUES (?, ?, ?, ?, ?, ?, ?)");
   st.Bind(1, author).Bind(2, static_cast<std::int64_t>(seq));
   st.Bind(3,
           static_cast<std::int64_t>(std::min<std::uint64_t>(hlc, INT64_MAX)));
   item ? st.Bind(4, *item) : st.BindNull(4);
-  release ? st.Bind(5, static_cast<std::int64_t>(*release)) : st.BindNull(5);
-  st.Bind(6, static_cast<std::int64_t>(sealing));
-  body ? st.Bind(7, *body) : st.BindNull(7);
+  st.Bind(5, static_cast<std::int64_t>(sealing));
+  body ? st.Bind(6, *body) : st.BindNull(6);
+  gate ? st.Bind(7, *gate) : st.BindNull(7);
   return st.Run();
 }
 

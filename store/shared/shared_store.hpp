@@ -124,6 +124,10 @@ class SharedStore {
   // as ApplyFromPartner.
   Result<std::vector<Applied>> ApplyBatchesFromPartner(
       std::span<const std::span<const Bytes>> batches);
+  // The same over views (the bytes must outlive the call): a network
+  // receiver applies the ops where they were parsed, without copies.
+  Result<std::vector<Applied>> ApplyBatchesFromPartner(
+      std::span<const std::span<const ByteView>> batches);
   // Bumps on every local op; a daemon polls it cheaply to push changes.
   Result<std::uint64_t> LocalChangeCounter();
 

@@ -10,13 +10,13 @@
 #include <memory>
 #include <optional>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 #include "crypto/aead.hpp"
 #include "crypto/secret.hpp"
 #include "proto/ops.pb.h"
 #include "store/shared/consent_gate.hpp"
+#include "store/shared/op_codec.hpp"
 #include "store/shared/shared_store.hpp"
 #include "store/shared/state.hpp"
 #include "store/sqlite.hpp"
@@ -57,15 +57,14 @@ class SharedStore::Impl {
   // The pair op key (PairOpKey of the pair secret), derived once per
   // pairing instead of per batch; empty when unpaired or not yet needed.
   crypto::Secret op_key;
-  // The gate class of my unreleased ops by seq, learnt when the Outbox
-  // first opened them: ops never change (only vanish or get erased), so
-  // each pending op is opened once, not once per sync batch. Entries of
-  // released ops are dropped.
-  struct PendingClass {
-    OpClass cls;
-    bool is_share;
+  // What the state was after the last release pass, which left nothing
+  // eligible (see Release); reset when the partner is erased.
+  struct QuietRelease {
+    std::int64_t changes, next_release;
+    bool my_lists, partner_lists, my_notes, partner_notes;
+    bool operator==(const QuietRelease&) const = default;
   };
-  std::unordered_map<std::uint64_t, PendingClass> pending_class;
+  std::optional<QuietRelease> quiet;
   Bytes my_pk;
   std::string my_node_id;
   Bytes partner_pk;  // empty when unpaired
@@ -90,10 +89,11 @@ class SharedStore::Impl {
   // is also left in `key_out` when given (32 bytes).
   Result<ItemRow> InsertItem(int author, std::uint64_t n, bool tombstone,
                              crypto::Secret* key_out = nullptr);
-  // As InsertItem (not a tombstone, key left in `key_out`), in one
+  // Inserts an item row holding `sealed_key` (an item key already sealed
+  // under the shared subkey with AD AtRestAd("items", author, n)), in one
   // statement: nullopt when (author, n) already exists (nothing changed).
-  Result<std::optional<ItemRow>> InsertNewItem(int author, std::uint64_t n,
-                                               crypto::Secret& key_out);
+  Result<std::optional<ItemRow>> InsertSealedItem(int author, std::uint64_t n,
+                                                  ByteView sealed_key);
   // Opens a sealed item key into `slot` (32 bytes). kCorrupt if it fails.
   Status OpenItemKeyInto(int author, std::uint64_t n, ByteView sealed,
                          crypto::Secret& slot);
@@ -104,10 +104,17 @@ class SharedStore::Impl {
                    std::uint64_t seq);
   Result<proto::Op> OpenAtRest(const crypto::Secret& key, ByteView body,
                                int author, std::uint64_t seq);
+  // Inserts an op row; my ops (author kMe) also become pending, with
+  // `gate` = OpGate of the op so releasing needs no decrypt.
   Status InsertOp(int author, std::uint64_t seq, std::uint64_t hlc,
-                  std::optional<std::int64_t> item,
-                  std::optional<std::uint64_t> release, Sealing sealing,
-                  const Bytes* body);
+                  std::optional<std::int64_t> item, Sealing sealing,
+                  const Bytes* body,
+                  std::optional<std::int64_t> gate = std::nullopt);
+  // The release pass (shared_outbox.cpp): newly eligible pending ops, in
+  // local order, get the next release numbers, durably. Returns the
+  // highest release number given so far (0: none). kCorrupt if the log
+  // does not open.
+  Result<std::uint64_t> Release();
 
   // Appends one of my ops in its own transaction; `item` is the row the op
   // is about (content ops are sealed under its key unless `shared_seal`).
@@ -126,6 +133,22 @@ class SharedStore::Impl {
 
 std::string AtRestAd(std::string_view table, int author, std::uint64_t a);
 
+// Op bodies at rest are padded to this bucket, as on the wire, so a
+// partner's op is stored with the padding it arrived with.
+inline constexpr std::size_t kOpPadBucket = 64;
+static_assert(kOpPadBucket == kWirePadBucket);
+
+// SQL for "the `items` row is my item and some op of mine on it has been
+// released" (withdrawing it must then tell the partner): derived from the
+// release bookkeeping rather than stored, so releasing writes no item row.
+inline constexpr const char* kItemReleasedSql =
+    "(items.author = 0 AND EXISTS (SELECT 1 FROM ops o WHERE o.item ="
+    " items.id AND o.author = 0 AND o.seq NOT IN (SELECT seq FROM pending)))";
+
+// The ops.gate column of one of my ops: its OpClass * 2 + 1 if it shares
+// its item. Plaintext metadata of the same kind as `sealing` and `item`.
+std::int64_t OpGate(const proto::Op& op);
+
 // Wipes a key slot (the Impl's scratch_key) when it goes out of scope, so
 // an item key stays in memory only while it is being used.
 class WipeOnExit {
@@ -137,6 +160,18 @@ class WipeOnExit {
 
  private:
   crypto::Secret& slot_;
+};
+
+// Wipes a plaintext buffer when it goes out of scope (every exit path).
+class WipeBytesOnExit {
+ public:
+  explicit WipeBytesOnExit(Bytes& bytes) : bytes_(bytes) {}
+  ~WipeBytesOnExit() { crypto::Wipe(bytes_); }
+  WipeBytesOnExit(const WipeBytesOnExit&) = delete;
+  WipeBytesOnExit& operator=(const WipeBytesOnExit&) = delete;
+
+ private:
+  Bytes& bytes_;
 };
 
 // Opened item keys for one scan over ops in log order (an item's ops mostly

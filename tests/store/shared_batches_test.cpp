@@ -1,10 +1,13 @@
 // Sync-core paths added for speed: several batches applied in one
-// transaction (each whole, all or nothing), and the Outbox's memory of
-// which pending ops it already classified, which must never let an op out
-// that the consent gate would hold, nor hold one it would let out.
+// transaction (each whole, all or nothing), large groups opened on two
+// threads, and the Outbox's stored op classes and its memory of a release
+// pass that found nothing, which must never let an op out that the consent
+// gate would hold, nor hold one it would let out.
 #include <gtest/gtest.h>
 
+#include <set>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "tests/store/shared_test_util.hpp"
@@ -45,7 +48,7 @@ class SharedBatchesTest : public ::testing::Test {
     ASSERT_TRUE(crypto::InitCrypto());
     a_ = MakeNode(dir_.path(), "a");
     b_ = MakeNode(dir_.path(), "b");
-    Pair(a_, b_);
+    secret_ = Pair(a_, b_);
     ASSERT_TRUE(a_->SetConsent(ConsentKind::kNotes, true));
     ASSERT_TRUE(b_->SetConsent(ConsentKind::kNotes, true));
     FullExchange(a_, b_);
@@ -53,6 +56,7 @@ class SharedBatchesTest : public ::testing::Test {
 
   TempDir dir_;
   Node a_, b_;
+  crypto::Secret secret_;
 };
 
 TEST_F(SharedBatchesTest, SeveralBatchesApplyInOrderWithOneResultEach) {
@@ -112,8 +116,83 @@ TEST_F(SharedBatchesTest, AGapBetweenBatchesIsRejected) {
   EXPECT_EQ(applied.error().code, Errc::kProtocol);
 }
 
-// The Outbox remembers the class of ops it saw pending; a pending op must
-// still leave exactly when the gate says so, however often it was seen.
+// A group of hundreds of ops is opened on two threads (OpenAll); it must
+// apply whole and in order, and a bad op in either half must reject all.
+TEST_F(SharedBatchesTest, ALargeGroupAppliesWholeAcrossThreads) {
+  for (int i = 0; i < 600; ++i)
+    ASSERT_TRUE(a_->AddNote("bulk note " + std::to_string(i)));
+  auto batches = Batches(a_, b_, 200);
+  ASSERT_EQ(batches.size(), 3u);
+  auto applied = b_->ApplyBatchesFromPartner(Spans(batches));
+  ASSERT_TRUE(applied.has_value()) << applied.error().message;
+  ASSERT_EQ(applied->size(), 3u);
+  for (const auto& one : *applied) EXPECT_EQ(one.applied, 200u);
+  auto state = b_->CurrentState();
+  ASSERT_TRUE(state.has_value());
+  std::set<std::string> texts;
+  for (const auto& [id, item] : state->items)
+    if (id.author == kPartner) texts.insert(item.text);
+  ASSERT_EQ(texts.size(), 600u);
+  EXPECT_TRUE(texts.contains("bulk note 0"));
+  EXPECT_TRUE(texts.contains("bulk note 599"));
+}
+
+TEST_F(SharedBatchesTest, ABadOpInEitherHalfOfALargeGroupAppliesNothing) {
+  for (int i = 0; i < 600; ++i)
+    ASSERT_TRUE(a_->AddNote("bulk note " + std::to_string(i)));
+  auto before = b_->ReceivedUpTo();
+  ASSERT_TRUE(before.has_value());
+  const auto good = Batches(a_, b_, 600);
+  ASSERT_EQ(good.size(), 1u);
+  for (std::size_t at : {std::size_t{10}, std::size_t{450}}) {
+    auto flipped = good;
+    flipped[0][at].back() ^= 0x01;
+    auto r = b_->ApplyBatchesFromPartner(Spans(flipped));
+    ASSERT_FALSE(r.has_value()) << "flip at " << at;
+    EXPECT_EQ(r.error().code, Errc::kProtocol);
+    // The same op sealed as if b_ had written it.
+    auto mine = good;
+    auto seq = PeekWireSeq(mine[0][at]);
+    ASSERT_TRUE(seq.has_value());
+    proto::Op op;
+    op.set_seq(*seq);
+    op.set_hlc(1);
+    op.mutable_note()->set_n(9999);
+    op.mutable_note()->set_text("forged");
+    mine[0][at] = SealWireOp(PairOpKey(secret_), b_.pk, op);
+    r = b_->ApplyBatchesFromPartner(Spans(mine));
+    ASSERT_FALSE(r.has_value()) << "mine at " << at;
+    EXPECT_NE(r.error().message.find("mine"), std::string::npos);
+  }
+  EXPECT_EQ(*b_->ReceivedUpTo(), *before);
+  EXPECT_EQ(b_->Counts()->partner_notes, 0u);
+  ASSERT_TRUE(b_->ApplyBatchesFromPartner(Spans(good)).has_value());
+  EXPECT_EQ(b_->Counts()->partner_notes, 600u);
+}
+
+// A daemon's store remembers that its last release pass left nothing
+// eligible; an op appended through another handle on the same file (the
+// CLI is another process) must still be seen at the next Outbox.
+TEST_F(SharedBatchesTest, QuietReleaseSeesOpsAppendedElsewhere) {
+  auto have = b_->ReceivedUpTo();
+  ASSERT_TRUE(have.has_value());
+  auto out = a_->Outbox(*have, 100, 1 << 20);
+  ASSERT_TRUE(out.has_value());
+  ASSERT_TRUE(out->sealed_ops.empty());
+  {
+    auto other = SharedStore::Open(
+        a_.path, crypto::Secret::CopyOf(a_.key.view()), a_.pk, false);
+    ASSERT_TRUE(other.has_value());
+    ASSERT_TRUE((*other)->AddNote("written by another process"));
+  }
+  out = a_->Outbox(*have, 100, 1 << 20);
+  ASSERT_TRUE(out.has_value());
+  EXPECT_EQ(out->sealed_ops.size(), 1u);
+}
+
+// The Outbox keeps the class of pending ops and skips passes while nothing
+// changed; a pending op must still leave exactly when the gate says so,
+// however often it was seen.
 TEST_F(SharedBatchesTest, PendingOpsSeenBeforeLeaveOnlyWhenTheGateOpens) {
   auto wish = a_->AddWish("a draft wish", 3);
   ASSERT_TRUE(wish.has_value());
