@@ -194,7 +194,17 @@ awaitable<void> Daemon::HandleIncoming(tcp::socket socket) {
   }
   if (session_ || stopped_) {
     spdlog::info("refused a second session from {}", peer);
-    (*channel)->connection().Close();
+    proto::WireMessage busy;
+    busy.mutable_busy();
+    if (co_await (*channel)->Send(busy)) {  // best effort: the reason
+      // Read until the peer closes (it does on Busy), so that closing with
+      // its Hello unread sends no reset that could overtake the Busy.
+      conn->ShutdownSend();
+      conn->SetDeadline(std::chrono::seconds(2));
+      while (co_await (*channel)->Receive()) {
+      }
+    }
+    conn->Close();
     co_return;
   }
   // The session gets its own handle (opened only now, for the partner).

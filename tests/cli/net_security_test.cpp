@@ -197,6 +197,45 @@ TEST_F(NetSecurityTest,
       << daemon.err;
 }
 
+// A second session while one is open is refused with a clear error on the
+// side that asked, a log line on the daemon, and no change; the open
+// session keeps serving (a note still arrives without a manual sync).
+TEST_F(NetSecurityTest, ASecondSessionIsRefusedWhileOneIsOpen) {
+  ASSERT_EQ(Pair(a_, b_), std::make_pair(0, 0));
+  Ok(a_, {"ready", "notes"});
+  Ok(b_, {"ready", "notes"});
+  std::string address_a, address_b;
+  auto serve_a = Serve(a_, &address_a);
+  ASSERT_EQ(b_.Run({"sync", "--peer", address_a}).exit_code, 0);
+  auto serve_b = Serve(b_, &address_b);
+  std::string first = RandomMarker("FIRST");
+  Ok(b_, {"thank", "Thank you for " + first});
+  ASSERT_TRUE(Eventually([&] {
+    return a_.Run({"--json", "notes"}).out.find(first) != std::string::npos;
+  })) << "the daemons never connected";
+  const std::string notes_before = a_.Run({"--json", "notes"}).out;
+
+  RunResult second = b_.Run({"sync", "--peer", address_a});
+  EXPECT_EQ(second.exit_code, 4) << Describe(second);
+  EXPECT_NE(second.err.find("already has a sync session open"),
+            std::string::npos)
+      << second.err;
+  EXPECT_EQ(a_.Run({"--json", "notes"}).out, notes_before);
+
+  std::string later = RandomMarker("LATER");
+  Ok(b_, {"thank", "Thank you for " + later});
+  EXPECT_TRUE(Eventually([&] {
+    return a_.Run({"--json", "notes"}).out.find(later) != std::string::npos;
+  })) << "the open session stopped serving";
+  serve_a->Signal(SIGTERM);
+  serve_b->Signal(SIGTERM);
+  RunResult log_a = serve_a->Wait();
+  EXPECT_EQ(log_a.exit_code, 0);
+  EXPECT_EQ(serve_b->Wait().exit_code, 0);
+  EXPECT_NE(log_a.err.find("refused a second session"), std::string::npos)
+      << log_a.err;
+}
+
 TEST_F(NetSecurityTest, RecordedWireHoldsNoPrivateOrSharedText) {
   ASSERT_EQ(Pair(a_, b_), std::make_pair(0, 0));
   std::vector<std::string> markers;
