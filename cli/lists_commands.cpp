@@ -21,13 +21,22 @@ using store::ItemId;
 using store::ItemKind;
 using store::ItemState;
 
+// The item just written, folded from its own ops only; kCorrupt if it is
+// missing (the store said it wrote it).
+Result<ItemState> ItemOrFail(store::SharedStore& s, ItemId id) {
+  auto item = s.Item(id);
+  if (!item) return std::unexpected(item.error());
+  if (!*item) return Fail(Errc::kCorrupt, "the item just written is missing");
+  return std::move(**item);
+}
+
 // Prints the created item (its id above all).
 Status PrintCreated(Context& ctx, store::SharedStore& s,
                     const Result<ItemId>& id) {
   if (!id) return std::unexpected(id.error());
-  auto state = s.CurrentState();
-  if (!state) return std::unexpected(state.error());
-  const ItemState& it = state->items.at(*id);
+  auto item = ItemOrFail(s, *id);
+  if (!item) return std::unexpected(item.error());
+  const ItemState& it = *item;
   if (ctx.out().json()) {
     ctx.out().Json(ItemJson(s, it));
   } else {
@@ -83,10 +92,10 @@ Status Thank(Context& ctx, const ThankArgs& a) {
       return WithItemError(std::unexpected(id.error()), a.for_give);
     }
     if (!give) return PrintCreated(ctx, s, id);
-    auto state = s.CurrentState();
-    if (!state) return std::unexpected(state.error());
+    auto note = ItemOrFail(s, *id);
+    if (!note) return std::unexpected(note.error());
     if (ctx.out().json()) {
-      auto j = ItemJson(s, state->items.at(*id));
+      auto j = ItemJson(s, *note);
       j["thanks_for"] = s.FormatId(*give);
       ctx.out().Json(j);
     } else {
@@ -132,13 +141,12 @@ Status EditItem(Context& ctx, ItemKind kind, const EditArgs& a) {
     }
     auto id = ParseItem(s, a.id);
     if (!id) return std::unexpected(id.error());
-    auto before = s.CurrentState();
+    auto before = s.Item(*id);
     if (!before) return std::unexpected(before.error());
-    auto found = before->items.find(*id);
-    if (found == before->items.end()) {
+    if (!*before) {
       return WithItemError(Fail(Errc::kNotFound, "withdrawn"), a.id);
     }
-    const ItemKind actual = found->second.kind;
+    const ItemKind actual = (*before)->kind;
     const std::string actual_name = KindName(actual);
     if (id->author != store::kMe) {
       return Fail(Errc::kInvalidInput,
@@ -163,9 +171,9 @@ Status EditItem(Context& ctx, ItemKind kind, const EditArgs& a) {
     if (auto r = WithItemError(s.Edit(*id, text, importance, size), a.id); !r)
       return r;
 
-    auto after = s.CurrentState();
+    auto after = ItemOrFail(s, *id);
     if (!after) return std::unexpected(after.error());
-    const ItemState& it = after->items.at(*id);
+    const ItemState& it = *after;
     if (ctx.out().json()) {
       ctx.out().Json(ItemJson(s, it));
     } else {

@@ -90,6 +90,10 @@ Result<State> SharedStore::CurrentState() {
   return Fold(*ops, impl_->MeLow());
 }
 
+Result<std::optional<ItemState>> SharedStore::Item(ItemId id) {
+  return impl_->ItemNow(id.author, id.n);
+}
+
 Result<State> SharedStore::SharedState() {
   auto ops = impl_->LoadOps(true);
   if (!ops) return std::unexpected(ops.error());

@@ -163,6 +163,10 @@ class SharedStore {
   Result<State> CurrentState();
   // Fold of only what both nodes hold: my released ops and the partner's.
   Result<State> SharedState();
+  // One item as CurrentState() would show it, folding only that item's ops
+  // (a command that prints what it just wrote need not decrypt the whole
+  // history). nullopt if there is no such item or it was withdrawn.
+  Result<std::optional<ItemState>> Item(ItemId id);
   // My items and notes with where each stands (consent gate's view).
   Result<std::vector<PreviewEntry>> Preview();
   // My chosen/done/thanked marks on the partner's gives, in the order made,
