@@ -254,15 +254,14 @@ Result<std::string> NormalizeCode(std::string_view typed) {
   return digits;
 }
 
-awaitable<Result<PairResult>> PairAsListener(tcp::acceptor& acceptor,
-                                             std::string code,
-                                             Bytes my_public_key,
-                                             PinFunction pin) {
+awaitable<Result<PairResult>> PairAsListener(
+    tcp::acceptor& acceptor, std::string code, Bytes my_public_key,
+    PinFunction pin, std::chrono::steady_clock::duration lifetime) {
   auto prs = NormalizeCode(code);
   if (!prs) co_return std::unexpected(prs.error());
   bool expired = false;
   asio::steady_timer expiry(acceptor.get_executor());
-  expiry.expires_after(kCodeLifetime);
+  expiry.expires_after(lifetime);
   expiry.async_wait([&acceptor, &expired](boost::system::error_code ec) {
     if (ec) return;  // pairing ended first; the references are not touched
     expired = true;

@@ -43,10 +43,11 @@ using PinFunction = std::function<Status(const PairResult&)>;
 // uses the code, whatever its outcome. kCrypto when the attempt fails
 // (wrong code, tampering), kUnreachable when the code expired (10 min) or
 // the peer vanished. `pin` is called after the dialer's final confirmation.
-awaitable<Result<PairResult>> PairAsListener(tcp::acceptor& acceptor,
-                                             std::string code,
-                                             Bytes my_public_key,
-                                             PinFunction pin);
+// `lifetime` is the code's (shorter only in tests).
+awaitable<Result<PairResult>> PairAsListener(
+    tcp::acceptor& acceptor, std::string code, Bytes my_public_key,
+    PinFunction pin,
+    std::chrono::steady_clock::duration lifetime = kCodeLifetime);
 
 // Dialer side. kUnreachable if it cannot connect or the listener vanished;
 // kCrypto when the code was wrong or anything was tampered with. `pin` is

@@ -291,6 +291,46 @@ TEST_F(NetTest, WrongCodePinsNothingAndUsesTheCode) {
   EXPECT_EQ(out.pins_dialer, 0);
 }
 
+TEST_F(NetTest, AnExpiredCodePinsNothing) {
+  Node a, b;
+  std::string code = NewPairingCode();
+  int pins = 0;
+  std::optional<Result<PairResult>> listener, dialer;
+  auto acceptor = std::make_unique<tcp::acceptor>(
+      io_, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
+  const auto endpoint = acceptor->local_endpoint();
+  // A code whose lifetime is already over when the listener starts.
+  Spawn(io_,
+        PairAsListener(
+            *acceptor, code, b.id.public_key,
+            [&](const PairResult&) {
+              ++pins;
+              return Status{};
+            },
+            std::chrono::milliseconds(0)),
+        listener);
+  ASSERT_TRUE(RunToCompletion(io_));
+  ASSERT_TRUE(listener);
+  ASSERT_FALSE(listener->has_value());
+  EXPECT_EQ(listener->error().code, Errc::kUnreachable);
+  EXPECT_NE(listener->error().message.find("expired"), std::string::npos);
+  // The listener is gone (as `inch pair --listen` exits): typing the code
+  // now reaches no one and pins nothing.
+  acceptor.reset();
+  io_.restart();
+  Spawn(io_,
+        PairAsDialer(endpoint, code, a.id.public_key,
+                     [&](const PairResult&) {
+                       ++pins;
+                       return Status{};
+                     }),
+        dialer);
+  ASSERT_TRUE(RunToCompletion(io_));
+  ASSERT_TRUE(dialer);
+  EXPECT_FALSE(dialer->has_value());
+  EXPECT_EQ(pins, 0);
+}
+
 TEST_F(NetTest, MalformedCodesAreRejected) {
   EXPECT_FALSE(NormalizeCode("1234-567").has_value());
   EXPECT_FALSE(NormalizeCode("1234-567a").has_value());
@@ -354,6 +394,73 @@ TEST_F(NetTest, LaterChangesFlowInALaterSync) {
   auto state = b.store->CurrentState();
   ASSERT_TRUE(state.has_value());
   EXPECT_EQ(state->items.size(), 2u);
+  EXPECT_EQ(SharedView(a), SharedView(b));
+}
+
+// An authenticated peer that sends a message of a type this version does
+// not know (a field number it has never heard of) ends the session with
+// kProtocol and changes nothing; a clean sync afterwards converges.
+TEST_F(NetTest, AnUnknownMessageTypeEndsTheSessionAndChangesNothing) {
+  Node a, b;
+  PinBoth(a, b);
+  auto w = b.store->AddWish("b's wish", 3);
+  ASSERT_TRUE(w && b.store->Share(*w));
+  ASSERT_TRUE(a.store->SetConsent(store::ConsentKind::kLists, true));
+  ASSERT_TRUE(b.store->SetConsent(store::ConsentKind::kLists, true));
+  // Everything b holds (its release bookkeeping may move: b may send).
+  auto everything = [](Node& n) {
+    auto st = n.store->CurrentState();
+    EXPECT_TRUE(st.has_value());
+    return st ? store::Canonical(*st, n.store->MeLow()) : std::string();
+  };
+  const std::string b_before = everything(b);
+  auto acceptor = Listen();
+  auto endpoint = acceptor.local_endpoint();
+  auto secret_a = a.store->PairSecret();
+  auto secret_b = b.store->PairSecret();
+  ASSERT_TRUE(secret_a && secret_b);
+  std::optional<Result<SyncStats>> rb;
+  auto server = [&]() -> awaitable<Result<SyncStats>> {
+    auto socket = co_await acceptor.async_accept(use_awaitable);
+    std::vector<PeerKeys> keys{{&b.id.secret_key, a.id.public_key, &*secret_b}};
+    auto ch = co_await SecureChannel::Accept(
+        Connection::Create(std::move(socket)), keys, nullptr);
+    if (!ch) co_return std::unexpected(ch.error());
+    auto session =
+        std::make_shared<SyncSession>(std::move(*ch), *b.store, SyncOptions{});
+    co_return co_await session->Run();
+  };
+  std::optional<Status> sent;
+  auto client = [&]() -> awaitable<Status> {
+    tcp::socket socket(io_);
+    co_await socket.async_connect(endpoint, use_awaitable);
+    PeerKeys keys{&a.id.secret_key, b.id.public_key, &*secret_a};
+    auto ch = co_await SecureChannel::Initiate(
+        Connection::Create(std::move(socket)), keys);
+    if (!ch) co_return std::unexpected(ch.error());
+    proto::WireMessage hello;
+    hello.mutable_hello()->set_version(kProtocolVersion);
+    if (auto st = co_await (*ch)->Send(hello); !st) co_return st;
+    proto::WireMessage unknown;  // field 99: no such message in version 1
+    unknown.GetReflection()->MutableUnknownFields(&unknown)->AddVarint(99, 1);
+    if (auto st = co_await (*ch)->Send(unknown); !st) co_return st;
+    while (co_await (*ch)->Receive()) {
+    }  // until the server closes
+    co_return Status{};
+  };
+  Spawn(io_, server(), rb);
+  Spawn(io_, client(), sent);
+  ASSERT_TRUE(RunToCompletion(io_));
+  io_.restart();
+  ASSERT_TRUE(rb && sent);
+  ASSERT_TRUE(sent->has_value()) << sent->error().message;
+  ASSERT_FALSE(rb->has_value());
+  EXPECT_EQ(rb->error().code, Errc::kProtocol) << rb->error().message;
+  EXPECT_EQ(everything(b), b_before);
+  EXPECT_EQ(*b.store->ReceivedUpTo(), 0u);
+
+  auto [ra2, rb2] = Sync(a, b);
+  ASSERT_TRUE(ra2.has_value() && rb2.has_value());
   EXPECT_EQ(SharedView(a), SharedView(b));
 }
 
