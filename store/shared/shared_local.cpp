@@ -51,9 +51,7 @@ Status SharedStore::Impl::AppendLocal(proto::Op op,
   }
   std::optional<std::int64_t> ref;
   if (item) ref = item->ref;
-  if (auto s =
-          InsertOp(kMe, op.seq(), op.hlc(), ref, sealing, &body, OpGate(op));
-      !s) {
+  if (auto s = InsertOp(kMe, op.seq(), ref, sealing, &body, OpGate(op)); !s) {
     return s;
   }
   if (op.has_consent()) {

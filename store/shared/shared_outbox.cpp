@@ -282,7 +282,7 @@ Result<SharedStore::Outgoing> SharedStore::Outbox(std::uint64_t partner_has,
       return Fail(Errc::kCorrupt, "the release runs have a gap");
     const std::uint64_t lo = seq + (expect - first), hi = seq + count - 1;
     auto st = db.Prepare(
-        "SELECT o.seq, o.sealing, o.body, i.author, i.n, i.key, o.item, o.hlc"
+        "SELECT o.seq, o.sealing, o.body, i.author, i.n, i.key, o.item"
         " FROM ops o LEFT JOIN items i ON i.id = o.item"
         " WHERE o.author = 0 AND o.seq BETWEEN ? AND ? ORDER BY o.seq LIMIT ?");
     st.Bind(1, static_cast<std::int64_t>(lo))
@@ -299,7 +299,9 @@ Result<SharedStore::Outgoing> SharedStore::Outbox(std::uint64_t partner_has,
       auto op = OpenMine(*impl_, st, {0, 1, 2, 3, 4, 5, 6}, keys);
       if (!op) return std::unexpected(op.error());
       op->set_seq(release);
-      op->set_hlc(static_cast<std::uint64_t>(st.ColumnInt(7)));
+      // An erased op has no body and so no clock of its own; it changes no
+      // state, so the smallest valid clock does (no time is kept for it).
+      if (op->has_erased()) op->set_hlc(1);
       Bytes wire = SealWireOp(op_key, impl_->my_pk, *op);
       if (!out.sealed_ops.empty() && bytes + wire.size() > max_bytes) {
         full = true;

@@ -18,7 +18,7 @@ namespace inch::store {
 namespace {
 
 constexpr std::int64_t kApplicationId = 0x696e6373;  // "incs"
-constexpr std::int64_t kSchemaVersion = 2;
+constexpr std::int64_t kSchemaVersion = 3;
 
 // Migration n takes user_version n-1 to n; each runs in one transaction.
 constexpr const char* kMigrations[] = {
@@ -64,6 +64,10 @@ constexpr const char* kMigrations[] = {
     "ALTER TABLE ops DROP COLUMN release;"
     "ALTER TABLE ops ADD COLUMN gate INTEGER;"
     "ALTER TABLE items DROP COLUMN released;",
+    // 3: an op's clock lives only inside its sealed body: a plaintext
+    // column told anyone with the disk when each change was made (v2 used
+    // it only to restore the clock of erased ops, which need none).
+    "ALTER TABLE ops DROP COLUMN hlc;",
 };
 static_assert(std::size(kMigrations) == kSchemaVersion);
 
@@ -365,7 +369,6 @@ std::int64_t OpGate(const proto::Op& op) {
 }
 
 Status SharedStore::Impl::InsertOp(int author, std::uint64_t seq,
-                                   std::uint64_t hlc,
                                    std::optional<std::int64_t> item,
                                    Sealing sealing, const Bytes* body,
                                    std::optional<std::int64_t> gate) {
@@ -378,15 +381,13 @@ Status SharedStore::Impl::InsertOp(int author, std::uint64_t seq,
     if (auto s = st.Run(); !s) return s;
   }
   auto st = db->Prepare(
-      "INSERT INTO ops(author, seq, hlc, item, sealing, body, gate)"
-      " VALUES (?, ?, ?, ?, ?, ?, ?)");
+      "INSERT INTO ops(author, seq, item, sealing, body, gate)"
+      " VALUES (?, ?, ?, ?, ?, ?)");
   st.Bind(1, author).Bind(2, static_cast<std::int64_t>(seq));
-  st.Bind(3,
-          static_cast<std::int64_t>(std::min<std::uint64_t>(hlc, INT64_MAX)));
-  item ? st.Bind(4, *item) : st.BindNull(4);
-  st.Bind(5, static_cast<std::int64_t>(sealing));
-  body ? st.Bind(6, *body) : st.BindNull(6);
-  gate ? st.Bind(7, *gate) : st.BindNull(7);
+  item ? st.Bind(3, *item) : st.BindNull(3);
+  st.Bind(4, static_cast<std::int64_t>(sealing));
+  body ? st.Bind(5, *body) : st.BindNull(5);
+  gate ? st.Bind(6, *gate) : st.BindNull(6);
   return st.Run();
 }
 

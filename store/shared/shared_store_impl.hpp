@@ -106,7 +106,7 @@ class SharedStore::Impl {
                                int author, std::uint64_t seq);
   // Inserts an op row; my ops (author kMe) also become pending, with
   // `gate` = OpGate of the op so releasing needs no decrypt.
-  Status InsertOp(int author, std::uint64_t seq, std::uint64_t hlc,
+  Status InsertOp(int author, std::uint64_t seq,
                   std::optional<std::int64_t> item, Sealing sealing,
                   const Bytes* body,
                   std::optional<std::int64_t> gate = std::nullopt);

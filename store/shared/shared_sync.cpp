@@ -139,7 +139,7 @@ Status ApplyOne(SharedStore::Impl& impl, const Opened& opened, bool& withdrew) {
                           std::optional<std::int64_t> ref, Sealing sealing) {
     Bytes body =
         crypto::Seal(key, padded, AsBytes(AtRestAd("ops", kPartner, seq)));
-    return impl.InsertOp(kPartner, seq, op.hlc(), ref, sealing, &body);
+    return impl.InsertOp(kPartner, seq, ref, sealing, &body);
   };
   switch (op.body_case()) {
     case proto::Op::kCreate:
@@ -159,7 +159,7 @@ Status ApplyOne(SharedStore::Impl& impl, const Opened& opened, bool& withdrew) {
       auto row = impl.InsertSealedItem(kPartner, n, opened.sealed_key);
       if (!row) return std::unexpected(row.error());
       if (!*row) return Reject("creates an item that already exists");
-      return impl.InsertOp(kPartner, seq, op.hlc(), (*row)->ref, kSealedItem,
+      return impl.InsertOp(kPartner, seq, (*row)->ref, kSealedItem,
                            &opened.sealed_body);
     }
     case proto::Op::kEdit:
@@ -214,8 +214,7 @@ Status ApplyOne(SharedStore::Impl& impl, const Opened& opened, bool& withdrew) {
     case proto::Op::kUnpair:
       return store_sealed(impl.shared_key, std::nullopt, kSealedShared);
     case proto::Op::kErased:
-      return impl.InsertOp(kPartner, seq, op.hlc(), std::nullopt, kSealedErased,
-                           nullptr);
+      return impl.InsertOp(kPartner, seq, std::nullopt, kSealedErased, nullptr);
     case proto::Op::BODY_NOT_SET:
       break;
   }

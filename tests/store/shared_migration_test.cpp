@@ -80,7 +80,7 @@ TEST_F(SharedMigrationTest, VersionOneFilesMigrateAndKeepTheirReleases) {
   // v1 released seq 3 as 1, then seqs 1-2 as 2-3: two runs; 4-8 pending.
   a.store.reset();
   EXPECT_EQ(Rows(a.path, "PRAGMA user_version"),
-            (std::vector<std::vector<std::int64_t>>{{2}}));
+            (std::vector<std::vector<std::int64_t>>{{3}}));
   EXPECT_EQ(
       Rows(a.path, "SELECT first, seq, count FROM releases ORDER BY first"),
       (std::vector<std::vector<std::int64_t>>{{1, 3, 1}, {2, 1, 2}}));
@@ -141,6 +141,30 @@ TEST_F(SharedMigrationTest, VersionOneFilesMigrateAndKeepTheirReleases) {
     next += run[1];
   }
   EXPECT_EQ(next, 8);  // 3 old releases + wish, share, consent, note
+}
+
+// Schema 3: no op's clock is kept in the clear (it told anyone with the disk
+// when each change was made); the clocks live on inside the sealed bodies.
+TEST_F(SharedMigrationTest, NoClockIsKeptOutsideTheSealedBodies) {
+  const std::string has_clock =
+      "SELECT count(*) FROM pragma_table_info('ops') WHERE name = 'hlc'";
+  ASSERT_EQ(Rows(a.path, has_clock),
+            (std::vector<std::vector<std::int64_t>>{{1}}));
+  a.Reopen();
+  auto state = a->CurrentState();
+  ASSERT_TRUE(state.has_value());
+  ASSERT_FALSE(state->items.empty());
+  for (const auto& [id, item] : state->items)
+    EXPECT_GT(item.created_hlc, 0u) << "the clock is still in the body";
+  a.store.reset();
+  EXPECT_EQ(Rows(a.path, has_clock),
+            (std::vector<std::vector<std::int64_t>>{{0}}));
+  // A new store never had the column.
+  Node fresh = testing::MakeNode(dir.path(), "fresh");
+  ASSERT_TRUE(fresh->AddWish("a wish", 3).has_value());
+  fresh.store.reset();
+  EXPECT_EQ(Rows(fresh.path, has_clock),
+            (std::vector<std::vector<std::int64_t>>{{0}}));
 }
 
 TEST_F(SharedMigrationTest, MigratedStoreCanUnpairAndReleaseAgain) {
