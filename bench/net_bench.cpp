@@ -114,6 +114,28 @@ double CpuMs() {
          (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e3;
 }
 
+using Channel = Result<std::unique_ptr<SecureChannel>>;
+
+// The listener's side: one connection accepted, the dialer `peer`
+// authenticated under the pair `secret`.
+awaitable<Channel> AcceptFrom(tcp::acceptor& acceptor, Node& me, Node& peer,
+                              const crypto::Secret& secret) {
+  auto socket = co_await acceptor.async_accept(use_awaitable);
+  std::vector<PeerKeys> keys{{&me.id.secret_key, peer.id.public_key, &secret}};
+  co_return co_await SecureChannel::Accept(
+      Connection::Create(std::move(socket)), keys, nullptr);
+}
+
+// The dialer's side, to the listener `peer` at `endpoint`.
+awaitable<Channel> DialTo(tcp::endpoint endpoint, Node& me, Node& peer,
+                          const crypto::Secret& secret) {
+  tcp::socket socket(co_await asio::this_coro::executor);
+  co_await socket.async_connect(endpoint, use_awaitable);
+  PeerKeys keys{&me.id.secret_key, peer.id.public_key, &secret};
+  co_return co_await SecureChannel::Initiate(
+      Connection::Create(std::move(socket)), keys);
+}
+
 // One one-shot sync a (dialer) <-> b (listener) over 127.0.0.1. Each node
 // runs on its own thread and io_context, as two daemons would in two
 // processes: one node's fsync does not stall the other.
@@ -131,10 +153,7 @@ SyncRun SyncOnce(Node& a, Node& b) {
   asio::co_spawn(
       io_b,
       [&]() -> awaitable<void> {
-        auto socket = co_await acceptor.async_accept(use_awaitable);
-        auto conn = Connection::Create(std::move(socket));
-        std::vector<PeerKeys> keys{{&b.id.secret_key, a.id.public_key, &*sb}};
-        auto ch = co_await SecureChannel::Accept(conn, keys, nullptr);
+        auto ch = co_await AcceptFrom(acceptor, b, a, *sb);
         if (!ch) co_return;
         auto s = std::make_shared<SyncSession>(std::move(*ch), *b.store,
                                                SyncOptions{});
@@ -147,11 +166,7 @@ SyncRun SyncOnce(Node& a, Node& b) {
   asio::co_spawn(
       io_a,
       [&]() -> awaitable<void> {
-        tcp::socket socket(io_a);
-        co_await socket.async_connect(endpoint, use_awaitable);
-        auto conn = Connection::Create(std::move(socket));
-        PeerKeys keys{&a.id.secret_key, b.id.public_key, &*sa};
-        auto ch = co_await SecureChannel::Initiate(conn, keys);
+        auto ch = co_await DialTo(endpoint, a, b, *sa);
         if (!ch) co_return;
         auto s = std::make_shared<SyncSession>(std::move(*ch), *a.store,
                                                SyncOptions{});
@@ -159,7 +174,8 @@ SyncRun SyncOnce(Node& a, Node& b) {
         ok_a = r.has_value();
         if (!r) std::fprintf(stderr, "dialer: %s\n", r.error().message.c_str());
         if (r) run.ops = r->ops_sent + r->ops_applied;
-        run.wire_bytes = conn->bytes_in() + conn->bytes_out();
+        run.wire_bytes =
+            s->connection().bytes_in() + s->connection().bytes_out();
       },
       LogCompletion{"bench client"});
   std::thread server([&] { io_b.run(); });
@@ -202,10 +218,7 @@ void LiveLatency(Node& a, Node& b) {
   asio::co_spawn(
       io_b,
       [&]() -> awaitable<void> {
-        auto socket = co_await acceptor.async_accept(use_awaitable);
-        auto conn = Connection::Create(std::move(socket));
-        std::vector<PeerKeys> keys{{&b.id.secret_key, a.id.public_key, &*sb}};
-        auto ch = co_await SecureChannel::Accept(conn, keys, nullptr);
+        auto ch = co_await AcceptFrom(acceptor, b, a, *sb);
         if (!ch) co_return;
         session_b =
             std::make_shared<SyncSession>(std::move(*ch), *b.store, live);
@@ -215,11 +228,7 @@ void LiveLatency(Node& a, Node& b) {
   asio::co_spawn(
       io_a,
       [&]() -> awaitable<void> {
-        tcp::socket socket(io_a);
-        co_await socket.async_connect(endpoint, use_awaitable);
-        auto conn = Connection::Create(std::move(socket));
-        PeerKeys keys{&a.id.secret_key, b.id.public_key, &*sa};
-        auto ch = co_await SecureChannel::Initiate(conn, keys);
+        auto ch = co_await DialTo(endpoint, a, b, *sa);
         if (!ch) co_return;
         session_a =
             std::make_shared<SyncSession>(std::move(*ch), *a.store, live);

@@ -206,32 +206,21 @@ TEST_F(NetE2eTest, AnUnpairedDaemonWaitsQuietly) {
   serve->Signal(SIGTERM);
   RunResult daemon = serve->Wait();
   EXPECT_EQ(daemon.exit_code, 0) << Describe(daemon);
-  std::size_t waits = 0;
-  for (auto at = daemon.err.find("waiting to be dialled");
-       at != std::string::npos;
-       at = daemon.err.find("waiting to be dialled", at + 1)) {
-    ++waits;
-  }
+  const std::size_t waits = Count(daemon.err, "waiting to be dialled");
   EXPECT_GE(waits, 1u) << daemon.err;
   EXPECT_LE(waits, 1u + kChanges) << daemon.err;
 }
 
 TEST_F(NetE2eTest, ConnectedDaemonsDeliverANoteWithoutAManualSync) {
-  ASSERT_EQ(Pair(a_, b_), std::make_pair(0, 0));
-  Ok(a_, {"ready", "notes"});
-  Ok(b_, {"ready", "notes"});
-  std::string address_a, address_b;
-  auto serve_a = Serve(a_, &address_a);
-  // One manual sync teaches b where a's daemon listens.
-  ASSERT_EQ(b_.Run({"sync", "--peer", address_a}).exit_code, 0);
-  auto serve_b = Serve(b_, &address_b);
+  std::string address_a;
+  std::unique_ptr<BackgroundProcess> serve_a, serve_b;
+  ASSERT_NO_FATAL_FAILURE(ServeBoth(&address_a, &serve_a, &serve_b));
   std::string note = RandomMarker("THANKS");
   // The daemons connect on their own; the note is written afterwards and
   // must arrive without any `inch sync`.
   Ok(b_, {"thank", "Thank you for " + note});
-  EXPECT_TRUE(Eventually([&] {
-    return a_.Run({"--json", "notes"}).out.find(note) != std::string::npos;
-  })) << "the note never reached a";
+  EXPECT_TRUE(Eventually([&] { return NotesHave(a_, note); }))
+      << "the note never reached a";
   serve_a->Signal(SIGTERM);
   serve_b->Signal(SIGTERM);
   EXPECT_EQ(serve_a->Wait().exit_code, 0);

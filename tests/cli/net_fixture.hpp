@@ -100,6 +100,34 @@ class TwoNodes : public ::testing::Test {
     return box.Run({"--json", "list", "--partner"}).out.find(text) !=
            std::string::npos;
   }
+  // Pairs a and b, both ready for notes, and starts both daemons; one
+  // manual sync teaches b where a's daemon listens, so they then connect
+  // on their own. `address_a` gets a's daemon address.
+  void ServeBoth(std::string* address_a,
+                 std::unique_ptr<BackgroundProcess>* serve_a,
+                 std::unique_ptr<BackgroundProcess>* serve_b) {
+    ASSERT_EQ(Pair(a_, b_), std::make_pair(0, 0));
+    Ok(a_, {"ready", "notes"});
+    Ok(b_, {"ready", "notes"});
+    *serve_a = Serve(a_, address_a);
+    ASSERT_EQ(b_.Run({"sync", "--peer", *address_a}).exit_code, 0);
+    std::string address_b;
+    *serve_b = Serve(b_, &address_b);
+  }
+  // Whether `box`'s notes (sent or received) hold `text`.
+  static bool NotesHave(const InchSandbox& box, const std::string& text) {
+    return box.Run({"--json", "notes"}).out.find(text) != std::string::npos;
+  }
+  // How many times `needle` stands in `text` (log lines, say).
+  static std::size_t Count(const std::string& text, const std::string& needle) {
+    std::size_t n = 0;
+    for (auto at = text.find(needle); at != std::string::npos;
+         at = text.find(needle, at + 1)) {
+      ++n;
+    }
+    return n;
+  }
+
   // Polls `pred` every 100 ms up to a generous deadline (never a timing
   // assertion: only the outcome is checked).
   template <class Pred>

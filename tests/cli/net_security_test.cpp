@@ -154,15 +154,6 @@ class IdleConnections {
   std::vector<int> fds_;
 };
 
-std::size_t Count(const std::string& text, const std::string& needle) {
-  std::size_t n = 0;
-  for (auto at = text.find(needle); at != std::string::npos;
-       at = text.find(needle, at + 1)) {
-    ++n;
-  }
-  return n;
-}
-
 TEST_F(NetSecurityTest,
        IdleConnectionsBeyondTheCapMakeRoomAndThePartnerGetsIn) {
   PairShareServe();
@@ -201,18 +192,13 @@ TEST_F(NetSecurityTest,
 // side that asked, a log line on the daemon, and no change; the open
 // session keeps serving (a note still arrives without a manual sync).
 TEST_F(NetSecurityTest, ASecondSessionIsRefusedWhileOneIsOpen) {
-  ASSERT_EQ(Pair(a_, b_), std::make_pair(0, 0));
-  Ok(a_, {"ready", "notes"});
-  Ok(b_, {"ready", "notes"});
-  std::string address_a, address_b;
-  auto serve_a = Serve(a_, &address_a);
-  ASSERT_EQ(b_.Run({"sync", "--peer", address_a}).exit_code, 0);
-  auto serve_b = Serve(b_, &address_b);
+  std::string address_a;
+  std::unique_ptr<BackgroundProcess> serve_a, serve_b;
+  ASSERT_NO_FATAL_FAILURE(ServeBoth(&address_a, &serve_a, &serve_b));
   std::string first = RandomMarker("FIRST");
   Ok(b_, {"thank", "Thank you for " + first});
-  ASSERT_TRUE(Eventually([&] {
-    return a_.Run({"--json", "notes"}).out.find(first) != std::string::npos;
-  })) << "the daemons never connected";
+  ASSERT_TRUE(Eventually([&] { return NotesHave(a_, first); }))
+      << "the daemons never connected";
   const std::string notes_before = a_.Run({"--json", "notes"}).out;
 
   RunResult second = b_.Run({"sync", "--peer", address_a});
@@ -224,9 +210,8 @@ TEST_F(NetSecurityTest, ASecondSessionIsRefusedWhileOneIsOpen) {
 
   std::string later = RandomMarker("LATER");
   Ok(b_, {"thank", "Thank you for " + later});
-  EXPECT_TRUE(Eventually([&] {
-    return a_.Run({"--json", "notes"}).out.find(later) != std::string::npos;
-  })) << "the open session stopped serving";
+  EXPECT_TRUE(Eventually([&] { return NotesHave(a_, later); }))
+      << "the open session stopped serving";
   serve_a->Signal(SIGTERM);
   serve_b->Signal(SIGTERM);
   RunResult log_a = serve_a->Wait();

@@ -16,10 +16,7 @@ namespace inch::store {
 namespace {
 
 using testing::FullExchange;
-using testing::MakeNode;
 using testing::Node;
-using testing::Pair;
-using testing::TempDir;
 
 // Ops `from` has for `to`, cut into batches of `per_batch`.
 std::vector<std::vector<Bytes>> Batches(Node& from, Node& to,
@@ -42,32 +39,25 @@ std::vector<std::span<const Bytes>> Spans(
   return {batches.begin(), batches.end()};
 }
 
-class SharedBatchesTest : public ::testing::Test {
+class SharedBatchesTest : public testing::PairedNodes {
  protected:
   void SetUp() override {
-    ASSERT_TRUE(crypto::InitCrypto());
-    a_ = MakeNode(dir_.path(), "a");
-    b_ = MakeNode(dir_.path(), "b");
-    secret_ = Pair(a_, b_);
-    ASSERT_TRUE(a_->SetConsent(ConsentKind::kNotes, true));
-    ASSERT_TRUE(b_->SetConsent(ConsentKind::kNotes, true));
-    FullExchange(a_, b_);
+    ASSERT_NO_FATAL_FAILURE(PairedNodes::SetUp());
+    ASSERT_TRUE(a->SetConsent(ConsentKind::kNotes, true));
+    ASSERT_TRUE(b->SetConsent(ConsentKind::kNotes, true));
+    FullExchange(a, b);
   }
-
-  TempDir dir_;
-  Node a_, b_;
-  crypto::Secret secret_;
 };
 
 TEST_F(SharedBatchesTest, SeveralBatchesApplyInOrderWithOneResultEach) {
   for (int i = 0; i < 10; ++i)
-    ASSERT_TRUE(a_->AddNote("note " + std::to_string(i)));
-  auto before = b_->ReceivedUpTo();
+    ASSERT_TRUE(a->AddNote("note " + std::to_string(i)));
+  auto before = b->ReceivedUpTo();
   ASSERT_TRUE(before.has_value());
-  auto batches = Batches(a_, b_, 4);
+  auto batches = Batches(a, b, 4);
   ASSERT_EQ(batches.size(), 3u);
   auto spans = Spans(batches);
-  auto applied = b_->ApplyBatchesFromPartner(spans);
+  auto applied = b->ApplyBatchesFromPartner(spans);
   ASSERT_TRUE(applied.has_value()) << applied.error().message;
   ASSERT_EQ(applied->size(), 3u);
   EXPECT_EQ((*applied)[0].applied, 4u);
@@ -75,43 +65,43 @@ TEST_F(SharedBatchesTest, SeveralBatchesApplyInOrderWithOneResultEach) {
   EXPECT_EQ((*applied)[1].received_up_to, *before + 8);
   EXPECT_EQ((*applied)[2].applied, 2u);
   EXPECT_EQ((*applied)[2].received_up_to, *before + 10);
-  auto counts = b_->Counts();
+  auto counts = b->Counts();
   ASSERT_TRUE(counts.has_value());
   EXPECT_EQ(counts->partner_notes, 10u);
   // Sent again (a resumed session): all duplicates, nothing changes.
-  auto again = b_->ApplyBatchesFromPartner(spans);
+  auto again = b->ApplyBatchesFromPartner(spans);
   ASSERT_TRUE(again.has_value());
   EXPECT_EQ((*again)[0].duplicates, 4u);
   EXPECT_EQ((*again)[2].applied, 0u);
-  EXPECT_EQ(*b_->ReceivedUpTo(), *before + 10);
+  EXPECT_EQ(*b->ReceivedUpTo(), *before + 10);
 }
 
 TEST_F(SharedBatchesTest, ABadOpInALaterBatchAppliesNothingOfAny) {
   for (int i = 0; i < 6; ++i)
-    ASSERT_TRUE(a_->AddNote("note " + std::to_string(i)));
-  auto before = b_->ReceivedUpTo();
+    ASSERT_TRUE(a->AddNote("note " + std::to_string(i)));
+  auto before = b->ReceivedUpTo();
   ASSERT_TRUE(before.has_value());
-  auto batches = Batches(a_, b_, 3);
+  auto batches = Batches(a, b, 3);
   ASSERT_EQ(batches.size(), 2u);
   batches[1][1].back() ^= 0x01;  // breaks the seal of one op
   auto spans = Spans(batches);
-  auto applied = b_->ApplyBatchesFromPartner(spans);
+  auto applied = b->ApplyBatchesFromPartner(spans);
   ASSERT_FALSE(applied.has_value());
   EXPECT_EQ(applied.error().code, Errc::kProtocol);
-  EXPECT_EQ(*b_->ReceivedUpTo(), *before);
-  auto counts = b_->Counts();
+  EXPECT_EQ(*b->ReceivedUpTo(), *before);
+  auto counts = b->Counts();
   ASSERT_TRUE(counts.has_value());
   EXPECT_EQ(counts->partner_notes, 0u);
 }
 
 TEST_F(SharedBatchesTest, AGapBetweenBatchesIsRejected) {
   for (int i = 0; i < 6; ++i)
-    ASSERT_TRUE(a_->AddNote("note " + std::to_string(i)));
-  auto batches = Batches(a_, b_, 2);
+    ASSERT_TRUE(a->AddNote("note " + std::to_string(i)));
+  auto batches = Batches(a, b, 2);
   ASSERT_EQ(batches.size(), 3u);
   batches.erase(batches.begin() + 1);
   auto spans = Spans(batches);
-  auto applied = b_->ApplyBatchesFromPartner(spans);
+  auto applied = b->ApplyBatchesFromPartner(spans);
   ASSERT_FALSE(applied.has_value());
   EXPECT_EQ(applied.error().code, Errc::kProtocol);
 }
@@ -120,14 +110,14 @@ TEST_F(SharedBatchesTest, AGapBetweenBatchesIsRejected) {
 // apply whole and in order, and a bad op in either half must reject all.
 TEST_F(SharedBatchesTest, ALargeGroupAppliesWholeAcrossThreads) {
   for (int i = 0; i < 600; ++i)
-    ASSERT_TRUE(a_->AddNote("bulk note " + std::to_string(i)));
-  auto batches = Batches(a_, b_, 200);
+    ASSERT_TRUE(a->AddNote("bulk note " + std::to_string(i)));
+  auto batches = Batches(a, b, 200);
   ASSERT_EQ(batches.size(), 3u);
-  auto applied = b_->ApplyBatchesFromPartner(Spans(batches));
+  auto applied = b->ApplyBatchesFromPartner(Spans(batches));
   ASSERT_TRUE(applied.has_value()) << applied.error().message;
   ASSERT_EQ(applied->size(), 3u);
   for (const auto& one : *applied) EXPECT_EQ(one.applied, 200u);
-  auto state = b_->CurrentState();
+  auto state = b->CurrentState();
   ASSERT_TRUE(state.has_value());
   std::set<std::string> texts;
   for (const auto& [id, item] : state->items)
@@ -139,18 +129,18 @@ TEST_F(SharedBatchesTest, ALargeGroupAppliesWholeAcrossThreads) {
 
 TEST_F(SharedBatchesTest, ABadOpInEitherHalfOfALargeGroupAppliesNothing) {
   for (int i = 0; i < 600; ++i)
-    ASSERT_TRUE(a_->AddNote("bulk note " + std::to_string(i)));
-  auto before = b_->ReceivedUpTo();
+    ASSERT_TRUE(a->AddNote("bulk note " + std::to_string(i)));
+  auto before = b->ReceivedUpTo();
   ASSERT_TRUE(before.has_value());
-  const auto good = Batches(a_, b_, 600);
+  const auto good = Batches(a, b, 600);
   ASSERT_EQ(good.size(), 1u);
   for (std::size_t at : {std::size_t{10}, std::size_t{450}}) {
     auto flipped = good;
     flipped[0][at].back() ^= 0x01;
-    auto r = b_->ApplyBatchesFromPartner(Spans(flipped));
+    auto r = b->ApplyBatchesFromPartner(Spans(flipped));
     ASSERT_FALSE(r.has_value()) << "flip at " << at;
     EXPECT_EQ(r.error().code, Errc::kProtocol);
-    // The same op sealed as if b_ had written it.
+    // The same op sealed as if b had written it.
     auto mine = good;
     auto seq = PeekWireSeq(mine[0][at]);
     ASSERT_TRUE(seq.has_value());
@@ -159,33 +149,33 @@ TEST_F(SharedBatchesTest, ABadOpInEitherHalfOfALargeGroupAppliesNothing) {
     op.set_hlc(1);
     op.mutable_note()->set_n(9999);
     op.mutable_note()->set_text("forged");
-    mine[0][at] = SealWireOp(PairOpKey(secret_), b_.pk, op);
-    r = b_->ApplyBatchesFromPartner(Spans(mine));
+    mine[0][at] = SealWireOp(PairOpKey(secret), b.pk, op);
+    r = b->ApplyBatchesFromPartner(Spans(mine));
     ASSERT_FALSE(r.has_value()) << "mine at " << at;
     EXPECT_NE(r.error().message.find("mine"), std::string::npos);
   }
-  EXPECT_EQ(*b_->ReceivedUpTo(), *before);
-  EXPECT_EQ(b_->Counts()->partner_notes, 0u);
-  ASSERT_TRUE(b_->ApplyBatchesFromPartner(Spans(good)).has_value());
-  EXPECT_EQ(b_->Counts()->partner_notes, 600u);
+  EXPECT_EQ(*b->ReceivedUpTo(), *before);
+  EXPECT_EQ(b->Counts()->partner_notes, 0u);
+  ASSERT_TRUE(b->ApplyBatchesFromPartner(Spans(good)).has_value());
+  EXPECT_EQ(b->Counts()->partner_notes, 600u);
 }
 
 // A daemon's store remembers that its last release pass left nothing
 // eligible; an op appended through another handle on the same file (the
 // CLI is another process) must still be seen at the next Outbox.
 TEST_F(SharedBatchesTest, QuietReleaseSeesOpsAppendedElsewhere) {
-  auto have = b_->ReceivedUpTo();
+  auto have = b->ReceivedUpTo();
   ASSERT_TRUE(have.has_value());
-  auto out = a_->Outbox(*have, 100, 1 << 20);
+  auto out = a->Outbox(*have, 100, 1 << 20);
   ASSERT_TRUE(out.has_value());
   ASSERT_TRUE(out->sealed_ops.empty());
   {
-    auto other = SharedStore::Open(
-        a_.path, crypto::Secret::CopyOf(a_.key.view()), a_.pk, false);
+    auto other = SharedStore::Open(a.path, crypto::Secret::CopyOf(a.key.view()),
+                                   a.pk, false);
     ASSERT_TRUE(other.has_value());
     ASSERT_TRUE((*other)->AddNote("written by another process"));
   }
-  out = a_->Outbox(*have, 100, 1 << 20);
+  out = a->Outbox(*have, 100, 1 << 20);
   ASSERT_TRUE(out.has_value());
   EXPECT_EQ(out->sealed_ops.size(), 1u);
 }
@@ -194,31 +184,31 @@ TEST_F(SharedBatchesTest, QuietReleaseSeesOpsAppendedElsewhere) {
 // changed; a pending op must still leave exactly when the gate says so,
 // however often it was seen.
 TEST_F(SharedBatchesTest, PendingOpsSeenBeforeLeaveOnlyWhenTheGateOpens) {
-  auto wish = a_->AddWish("a draft wish", 3);
+  auto wish = a->AddWish("a draft wish", 3);
   ASSERT_TRUE(wish.has_value());
-  ASSERT_TRUE(a_->Withdraw(*a_->AddWish("gone before it left", 2)));
+  ASSERT_TRUE(a->Withdraw(*a->AddWish("gone before it left", 2)));
   for (int round = 0; round < 3; ++round) {
-    auto have = b_->ReceivedUpTo();
-    auto out = a_->Outbox(*have, 100, 1 << 20);
+    auto have = b->ReceivedUpTo();
+    auto out = a->Outbox(*have, 100, 1 << 20);
     ASSERT_TRUE(out.has_value());
     EXPECT_TRUE(out->sealed_ops.empty()) << "a draft left in round " << round;
   }
-  ASSERT_TRUE(a_->Share(*wish));
-  auto have = b_->ReceivedUpTo();
-  auto held = a_->Outbox(*have, 100, 1 << 20);
+  ASSERT_TRUE(a->Share(*wish));
+  auto have = b->ReceivedUpTo();
+  auto held = a->Outbox(*have, 100, 1 << 20);
   ASSERT_TRUE(held.has_value());
   EXPECT_TRUE(held->sealed_ops.empty()) << "lists consent is still off";
-  ASSERT_TRUE(a_->SetConsent(ConsentKind::kLists, true));
-  ASSERT_TRUE(b_->SetConsent(ConsentKind::kLists, true));
-  FullExchange(a_, b_);
-  auto state = b_->CurrentState();
+  ASSERT_TRUE(a->SetConsent(ConsentKind::kLists, true));
+  ASSERT_TRUE(b->SetConsent(ConsentKind::kLists, true));
+  FullExchange(a, b);
+  auto state = b->CurrentState();
   ASSERT_TRUE(state.has_value());
   ASSERT_EQ(state->items.count(ItemId{kPartner, wish->n}), 1u);
   EXPECT_EQ(state->items.at(ItemId{kPartner, wish->n}).text, "a draft wish");
-  auto counts = a_->Counts();
+  auto counts = a->Counts();
   ASSERT_TRUE(counts.has_value());
   EXPECT_EQ(counts->unreleased_ops, 0u);
-  EXPECT_EQ(b_->Counts()->partner_items, 1u);
+  EXPECT_EQ(b->Counts()->partner_items, 1u);
 }
 
 }  // namespace

@@ -20,6 +20,7 @@ namespace {
 namespace fs = std::filesystem;
 using testing::FullExchange;
 using testing::Node;
+using testing::PartnerTexts;
 using testing::Send;
 using testing::TempDir;
 
@@ -59,15 +60,6 @@ class SharedMigrationTest : public ::testing::Test {
     n.key = crypto::Secret::CopyOf(Bytes(32, key));
     n.pk = Bytes(32, pk);
     return n;
-  }
-  std::set<std::string> PartnerTexts(Node& n) {
-    std::set<std::string> out;
-    auto s = n->CurrentState();
-    EXPECT_TRUE(s.has_value());
-    if (!s) return out;
-    for (auto& [id, item] : s->items)
-      if (id.author == kPartner) out.insert(item.text);
-    return out;
   }
   TempDir dir;
   Node a, b;

@@ -12,33 +12,14 @@ namespace inch::store {
 namespace {
 
 using testing::FullExchange;
-using testing::MakeNode;
 using testing::Node;
-using testing::Pair;
+using testing::PartnerTexts;
 using testing::Send;
-using testing::TempDir;
 
-class SharedReleaseTest : public ::testing::Test {
+class SharedReleaseTest : public testing::PairedNodes {
  protected:
-  void SetUp() override {
-    ASSERT_TRUE(crypto::InitCrypto());
-    a = MakeNode(dir.path(), "a");
-    b = MakeNode(dir.path(), "b");
-    secret = Pair(a, b);
-  }
   void Ready(Node& n, ConsentKind kind, bool on = true) {
     ASSERT_TRUE(n->SetConsent(kind, on));
-  }
-  // The partner's item texts as `n` holds them.
-  std::set<std::string> PartnerTexts(Node& n) {
-    auto s = n->CurrentState();
-    EXPECT_TRUE(s.has_value());
-    std::set<std::string> out;
-    if (!s) return out;
-    for (auto& [id, item] : s->items) {
-      if (id.author == kPartner) out.insert(item.text);
-    }
-    return out;
   }
   // Checks that everything A ever released comes out of the Outbox as one
   // contiguous sequence 1..N, and returns N.
@@ -61,9 +42,6 @@ class SharedReleaseTest : public ::testing::Test {
     }
     return out->last_seq;
   }
-  TempDir dir;
-  Node a, b;
-  crypto::Secret secret;
 };
 
 TEST_F(SharedReleaseTest, RunsBrokenByDraftsAndConsentsStayContiguous) {

@@ -12,20 +12,12 @@ namespace inch::store {
 namespace {
 
 using testing::FullExchange;
-using testing::MakeNode;
 using testing::Node;
 using testing::Pair;
 using testing::Send;
-using testing::TempDir;
 
-class SharedStoreTest : public ::testing::Test {
+class SharedStoreTest : public testing::PairedNodes {
  protected:
-  void SetUp() override {
-    ASSERT_TRUE(crypto::InitCrypto());
-    a = MakeNode(dir.path(), "a");
-    b = MakeNode(dir.path(), "b");
-    secret = Pair(a, b);
-  }
   // Both ready for lists and notes, known on both sides.
   void AllReady() {
     ASSERT_TRUE(a->SetConsent(ConsentKind::kLists, true));
@@ -48,9 +40,6 @@ class SharedStoreTest : public ::testing::Test {
     for (auto& [id, item] : s->items) count += id.author == kPartner;
     return count;
   }
-  TempDir dir;
-  Node a, b;
-  crypto::Secret secret;
 };
 
 TEST_F(SharedStoreTest, RejectsBadLocalInput) {

@@ -8,6 +8,7 @@
 
 #include <filesystem>
 #include <memory>
+#include <set>
 #include <string>
 
 #include "common/check.hpp"
@@ -97,5 +98,32 @@ inline void FullExchange(Node& a, Node& b) {
   }
   INCH_CHECK(false && "exchange did not converge");
 }
+
+// The partner's item texts as `n` holds them.
+inline std::set<std::string> PartnerTexts(Node& n) {
+  auto s = n->CurrentState();
+  EXPECT_TRUE(s.has_value());
+  std::set<std::string> out;
+  if (!s) return out;
+  for (auto& [id, item] : s->items) {
+    if (id.author == kPartner) out.insert(item.text);
+  }
+  return out;
+}
+
+// Two stores in one temporary folder, paired with each other directly;
+// neither has said ready yet.
+class PairedNodes : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(crypto::InitCrypto());
+    a = MakeNode(dir.path(), "a");
+    b = MakeNode(dir.path(), "b");
+    secret = Pair(a, b);
+  }
+  TempDir dir;
+  Node a, b;
+  crypto::Secret secret;
+};
 
 }  // namespace inch::store::testing

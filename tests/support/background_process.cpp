@@ -19,13 +19,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-std::vector<char*> CStrings(std::vector<std::string>& v) {
-  std::vector<char*> out;
-  for (auto& s : v) out.push_back(s.data());
-  out.push_back(nullptr);
-  return out;
-}
-
 }  // namespace
 
 BackgroundProcess::BackgroundProcess(const std::string& binary,
@@ -37,20 +30,9 @@ BackgroundProcess::BackgroundProcess(const std::string& binary,
   err_path_ = tmpl;
   int out[2];
   if (err_fd < 0 || ::pipe2(out, O_CLOEXEC) != 0) return;
-  std::vector<std::string> argv_s{binary};
-  argv_s.insert(argv_s.end(), args.begin(), args.end());
-  std::vector<std::string> env_s;
-  for (const auto& [k, v] : env) env_s.push_back(k + "=" + v);
-  std::vector<char*> argv = CStrings(argv_s), envp = CStrings(env_s);
-  pid_ = ::fork();
-  if (pid_ == 0) {
-    int null_fd = ::open("/dev/null", O_RDONLY);
-    ::dup2(null_fd, STDIN_FILENO);
-    ::dup2(out[1], STDOUT_FILENO);
-    ::dup2(err_fd, STDERR_FILENO);
-    ::execve(binary.c_str(), argv.data(), envp.data());
-    ::_exit(127);
-  }
+  int null_fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+  pid_ = SpawnProcess(binary, args, env, null_fd, out[1], err_fd);
+  if (null_fd >= 0) ::close(null_fd);
   ::close(out[1]);
   ::close(err_fd);
   out_fd_ = out[0];

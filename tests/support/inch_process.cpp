@@ -30,6 +30,27 @@ std::vector<char*> CStrings(std::vector<std::string>& v) {
 
 }  // namespace
 
+pid_t SpawnProcess(const std::string& binary,
+                   const std::vector<std::string>& args, const EnvVars& env,
+                   int stdin_fd, int stdout_fd, int stderr_fd) {
+  // Everything the child needs is built before fork: after it, only
+  // async-signal-safe calls.
+  std::vector<std::string> argv_s{binary};
+  argv_s.insert(argv_s.end(), args.begin(), args.end());
+  std::vector<std::string> env_s;
+  for (const auto& [k, v] : env) env_s.push_back(k + "=" + v);
+  std::vector<char*> argv = CStrings(argv_s), envp = CStrings(env_s);
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    ::dup2(stdin_fd, STDIN_FILENO);
+    ::dup2(stdout_fd, STDOUT_FILENO);
+    ::dup2(stderr_fd, STDERR_FILENO);
+    ::execve(binary.c_str(), argv.data(), envp.data());
+    ::_exit(127);
+  }
+  return pid;
+}
+
 RunResult RunProcess(const std::string& binary,
                      const std::vector<std::string>& args, const EnvVars& env,
                      std::string_view stdin_text,
@@ -41,20 +62,7 @@ RunResult RunProcess(const std::string& binary,
     result.err = "pipe failed";
     return result;
   }
-  std::vector<std::string> argv_s{binary};
-  argv_s.insert(argv_s.end(), args.begin(), args.end());
-  std::vector<std::string> env_s;
-  for (const auto& [k, v] : env) env_s.push_back(k + "=" + v);
-  std::vector<char*> argv = CStrings(argv_s), envp = CStrings(env_s);
-
-  pid_t pid = ::fork();
-  if (pid == 0) {
-    ::dup2(in[0], STDIN_FILENO);
-    ::dup2(out[1], STDOUT_FILENO);
-    ::dup2(err[1], STDERR_FILENO);
-    ::execve(binary.c_str(), argv.data(), envp.data());
-    ::_exit(127);
-  }
+  pid_t pid = SpawnProcess(binary, args, env, in[0], out[1], err[1]);
   ::close(in[0]);
   ::close(out[1]);
   ::close(err[1]);

@@ -4,6 +4,8 @@
 // whose destructor runs `inch lock` so no unlock agent outlives the test.
 #pragma once
 
+#include <sys/types.h>
+
 #include <chrono>
 #include <map>
 #include <string>
@@ -28,6 +30,13 @@ RunResult RunProcess(const std::string& binary,
                      const std::vector<std::string>& args, const EnvVars& env,
                      std::string_view stdin_text = "",
                      std::chrono::seconds deadline = std::chrono::seconds(120));
+
+// Forks and execs `binary` with `args` in exactly `env`, with standard
+// input, output and error on the three descriptors given (the caller closes
+// its own copies). Returns the child's pid, or -1 if fork failed.
+pid_t SpawnProcess(const std::string& binary,
+                   const std::vector<std::string>& args, const EnvVars& env,
+                   int stdin_fd, int stdout_fd, int stderr_fd);
 
 // RunProcess with the built `inch` (INCH_BINARY).
 RunResult RunInch(const std::vector<std::string>& args, const EnvVars& env,
