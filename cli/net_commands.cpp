@@ -148,8 +148,12 @@ Status Pair(Context& ctx, const std::optional<std::string>& listen,
         !st) {
       return st;
     }
-    // A new partner supersedes any notice still owed to an old one.
-    (void)net::ClearPendingUnpair(node->pending_path);
+    // A notice still owed to an old partner stays until it is delivered
+    // (the daemon tells the old partner whenever it reaches it); only
+    // pairing again with that same partner makes it moot.
+    auto owed = net::LoadPendingUnpair(node->pending_path, node->local_key);
+    if (owed && *owed && (*owed)->partner_public_key == r.partner_public_key)
+      (void)net::ClearPendingUnpair(node->pending_path);
     return {};
   };
   asio::io_context io;
@@ -224,6 +228,17 @@ Status Sync(Context& ctx, const std::string& peer) {
     ctx.out().Line("Told the old partner's node that we unpaired.");
     return {};
   }
+  // A notice still owed to an old partner goes first, best effort: its
+  // old address may be gone, and the daemon keeps trying.
+  if (auto owed = net::LoadPendingUnpair(node->pending_path, node->local_key);
+      owed && *owed && !(*owed)->last_address.empty()) {
+    if (auto old_ep = net::ParseEndpoint((*owed)->last_address)) {
+      if (RunTask(io, net::DeliverUnpair(node->identity.secret_key, **owed,
+                                         *old_ep))) {
+        (void)net::ClearPendingUnpair(node->pending_path);
+      }
+    }
+  }
   std::string address = peer.empty() ? (*partner)->last_address : peer;
   if (address.empty()) {
     return Fail(Errc::kUnreachable,
@@ -242,12 +257,34 @@ Status Sync(Context& ctx, const std::string& peer) {
     ctx.out().Json({{"converged", stats->converged},
                     {"sent", stats->ops_sent},
                     {"received", stats->ops_applied},
-                    {"partner_unpaired", stats->partner_unpaired}});
+                    {"partner_unpaired", stats->partner_unpaired},
+                    {"refused", stats->ops_refused},
+                    {"refused_by_partner", stats->refused_by_partner},
+                    {"recovered", stats->ops_recovered}});
   } else if (stats->partner_unpaired) {
     ctx.out().Line("The partner unpaired; its data and keys are erased here.");
   } else {
     ctx.out().Line("Synced: sent " + std::to_string(stats->ops_sent) +
                    ", received " + std::to_string(stats->ops_applied) + ".");
+    if (stats->ops_recovered > 0) {
+      ctx.out().Line(
+          "This laptop had lost " + std::to_string(stats->ops_recovered) +
+          " of its own changes (was it restored from a backup?). It took "
+          "them back from your partner's laptop; both laptops agree again.");
+    }
+    if (stats->ops_refused > 0) {
+      ctx.out().Line(
+          "This laptop set aside " + std::to_string(stats->ops_refused) +
+          " change(s) from your partner's that it could not accept (too "
+          "many, too large, or dated in the future); everything else "
+          "arrived. Is your partner's clock right?");
+    }
+    if (stats->refused_by_partner > 0) {
+      ctx.out().Line("Your partner's laptop could not accept " +
+                     std::to_string(stats->refused_by_partner) +
+                     " of your changes; everything else arrived. Is this "
+                     "laptop's clock right?");
+    }
   }
   return {};
 }

@@ -24,6 +24,7 @@ enum class Errc {
   kConsent,          // the consent rules forbid the action
   kUnreachable,      // the partner could not be reached
   kUsage,            // command-line usage error
+  kRollback,         // this node's log is behind what the partner holds
 };
 
 struct Error {

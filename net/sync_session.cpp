@@ -42,6 +42,7 @@ void SyncSession::Abort(const Error& error) {
 
 bool SyncSession::Converged() const {
   return my_done_ && peer_done_ && in_flight_ == 0 && pending_acks_.empty() &&
+         !recovering_ && !return_from_ &&
          my_done_->sent == stats_.batches_sent &&
          my_done_->applied == stats_.batches_applied &&
          peer_done_->sent == stats_.batches_applied &&
@@ -145,11 +146,28 @@ Status SyncSession::ApplyGroup(const std::vector<proto::WireMessage>& group) {
   auto applied = store_.ApplyBatchesFromPartner(
       std::span<const std::span<const ByteView>>(batches));
   if (!applied) return std::unexpected(applied.error());
+  std::size_t refused = 0;
   for (const auto& one : *applied) {
     ++stats_.batches_applied;
     stats_.ops_applied += one.applied;
-    pending_acks_.push_back(one.received_up_to);
+    proto::SyncAck ack;
+    ack.set_received_up_to(one.received_up_to);
+    for (const auto& r : one.refused) {
+      auto* out = ack.add_refused();
+      out->set_seq(r.seq);
+      out->set_reason(static_cast<std::uint32_t>(r.why));
+    }
+    refused += one.refused.size();
+    pending_acks_.push_back(std::move(ack));
     if (one.partner_unpaired) stats_.partner_unpaired = true;
+  }
+  if (refused > 0) {
+    stats_.ops_refused += refused;
+    spdlog::warn(
+        "sync: refused {} change(s) from the partner's node (invalid, "
+        "clock too far ahead, or over this pairing's quota); the rest "
+        "applied",
+        refused);
   }
   return {};
 }
@@ -189,6 +207,13 @@ Status SyncSession::Handle(const proto::WireMessage& message) {
     case M::kAck:
       if (in_flight_ == 0) return inch::Fail(Errc::kProtocol, "unexpected Ack");
       --in_flight_;
+      if (const int n = message.ack().refused_size(); n > 0) {
+        stats_.refused_by_partner += static_cast<std::uint64_t>(n);
+        spdlog::warn(
+            "sync: the partner's node refused {} of our change(s) "
+            "(reason {}); the rest went through",
+            n, message.ack().refused(0).reason());
+      }
       return {};
     case M::kDone: {
       DoneCounts done{message.done().batches_sent(),
@@ -208,6 +233,32 @@ Status SyncSession::Handle(const proto::WireMessage& message) {
       return {};
     case M::kPing:
       return {};
+    case M::kRecover:
+      if (return_from_) return inch::Fail(Errc::kProtocol, "second Recover");
+      spdlog::warn(
+          "sync: the partner's node lost part of its own history (restored "
+          "from a backup?); sending it back its copy");
+      return_from_ = message.recover().from();
+      return {};
+    case M::kReturned: {
+      if (!recovering_)
+        return inch::Fail(Errc::kProtocol, "unexpected Returned");
+      std::vector<ByteView> ops;
+      ops.reserve(static_cast<std::size_t>(message.returned().ops_size()));
+      for (const auto& op : message.returned().ops())
+        ops.push_back(AsBytes(op));
+      auto taken = store_.RecoverMine(ops);
+      if (!taken) return std::unexpected(taken.error());
+      stats_.ops_recovered += *taken;
+      if (message.returned().done()) {
+        recovering_ = false;
+        spdlog::warn(
+            "sync: took back {} of this laptop's own changes from the "
+            "partner's copy; both laptops agree again",
+            stats_.ops_recovered);
+      }
+      return {};
+    }
     case M::kBusy:
       return inch::Fail(Errc::kUnreachable,
                         "the partner's node already has a sync session open "
@@ -225,6 +276,28 @@ awaitable<void> SyncSession::WriterLoop() {
   } catch (const std::exception& e) {
     Abort(Error{Errc::kIo, std::string("sync writer: ") + e.what()});
   }
+}
+
+awaitable<Status> SyncSession::SendReturned() {
+  auto out =
+      store_.ReturnPartnerOps(*return_from_, kMaxBatchOps, kMaxBatchBytes);
+  if (!out) co_return std::unexpected(out.error());
+  proto::WireMessage returned;
+  auto* ops = returned.mutable_returned()->mutable_ops();
+  for (auto& op : out->sealed_ops) ops->Add()->assign(op.begin(), op.end());
+  bool more = out->more;
+  while (ops->size() > 1 && returned.ByteSizeLong() > kMaxPlaintext) {
+    ops->RemoveLast();
+    more = true;
+  }
+  returned.mutable_returned()->set_done(!more);
+  if (auto st = co_await channel_->Send(returned); !st) co_return st;
+  if (more) {
+    return_from_ = *return_from_ + static_cast<std::uint64_t>(ops->size());
+  } else {
+    return_from_.reset();
+  }
+  co_return Status{};
 }
 
 awaitable<Status> SyncSession::WriterSteps() {
@@ -251,7 +324,7 @@ awaitable<Status> SyncSession::WriterSteps() {
     dirty_ = false;
     while (!pending_acks_.empty()) {
       proto::WireMessage ack;
-      ack.mutable_ack()->set_received_up_to(pending_acks_.front());
+      *ack.mutable_ack() = std::move(pending_acks_.front());
       pending_acks_.pop_front();
       if (auto st = co_await channel_->Send(ack); !st) co_return st;
     }
@@ -260,9 +333,29 @@ awaitable<Status> SyncSession::WriterSteps() {
       conn.ShutdownSend();
       co_return Status{};
     }
+    if (return_from_) {
+      if (auto st = co_await SendReturned(); !st) co_return st;
+      continue;
+    }
     bool sent_batch = false;
-    if (peer_hello_ && in_flight_ < kWindow) {
+    if (peer_hello_ && in_flight_ < kWindow && !recovering_) {
       auto out = store_.Outbox(cursor_, kMaxBatchOps, kMaxBatchBytes);
+      if (!out && out.error().code == Errc::kRollback && !recovery_tried_) {
+        // This node lost part of its log; the peer holds a copy of all it
+        // ever released. Ask for it back before sending anything new.
+        auto released = store_.ReleasedUpTo();
+        if (!released) co_return std::unexpected(released.error());
+        spdlog::warn(
+            "sync: {}; taking those changes back from the partner's "
+            "copy",
+            out.error().message);
+        proto::WireMessage ask;
+        ask.mutable_recover()->set_from(*released + 1);
+        if (auto st = co_await channel_->Send(ask); !st) co_return st;
+        recovering_ = true;
+        recovery_tried_ = true;  // once: a peer that returns too little fails
+        continue;
+      }
       if (!out) co_return std::unexpected(out.error());
       if (!out->sealed_ops.empty()) {
         proto::WireMessage batch;

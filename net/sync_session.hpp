@@ -46,6 +46,9 @@ struct SyncStats {
   std::uint64_t ops_sent = 0, ops_applied = 0;
   bool converged = false;         // both sides had everything at one point
   bool partner_unpaired = false;  // partner erased us; we erased it too
+  std::uint64_t ops_refused = 0;  // partner's ops this node refused
+  std::uint64_t refused_by_partner = 0;  // my ops the partner refused
+  std::uint64_t ops_recovered = 0;       // my own ops taken back (rollback)
 };
 
 // States (per session): hello -> exchanging -> converged (one-shot: both
@@ -85,6 +88,8 @@ class SyncSession : public std::enable_shared_from_this<SyncSession> {
   awaitable<Status> ReaderLoop();
   awaitable<void> WriterLoop();
   awaitable<Status> WriterSteps();
+  // Sends one Returned frame of the peer's ops from return_from_.
+  awaitable<Status> SendReturned();
   Status Handle(const proto::WireMessage& message);
   // Applies received batches in one store transaction and queues an ack
   // for each. kProtocol (nothing applied) if any op is rejected.
@@ -108,9 +113,14 @@ class SyncSession : public std::enable_shared_from_this<SyncSession> {
   std::uint64_t cursor_ =
       0;  // highest of my release seqs the peer has/was sent
   std::size_t in_flight_ = 0;
-  std::deque<std::uint64_t> pending_acks_;
+  std::deque<proto::SyncAck> pending_acks_;
   std::optional<DoneCounts> my_done_, peer_done_;
   bool unpair_received_ = false;
+  // Rollback recovery: I asked the peer for my ops back (until its last
+  // Returned frame), and/or the peer asked me for its ops from here.
+  bool recovering_ = false;
+  bool recovery_tried_ = false;
+  std::optional<std::uint64_t> return_from_;
   SyncStats stats_;
 };
 

@@ -24,4 +24,19 @@ bool MayRelease(const OpInfo& op, const GateInputs& in) {
   return false;
 }
 
+bool MayShow(OpClass cls, const GateInputs& in) {
+  switch (cls) {
+    case OpClass::kListItem:
+    case OpClass::kResponse:
+      return in.my_lists && in.partner_lists;
+    case OpClass::kNote:
+      return in.my_notes && in.partner_notes;
+    case OpClass::kWithdrawal:
+    case OpClass::kConsent:
+    case OpClass::kUnpair:
+      return true;
+  }
+  return false;
+}
+
 }  // namespace inch::store

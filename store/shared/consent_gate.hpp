@@ -30,4 +30,11 @@ struct GateInputs {
 // True iff the op may be released to the partner now. Pure and total.
 bool MayRelease(const OpInfo& op, const GateInputs& in);
 
+// The receiver's half (both nodes enforce consent): true iff what the
+// partner sent of class `cls` may be shown to me now. A partner's list
+// items and its responses on my gives show only while lists are on for
+// both of us, its notes only while notes are; until then they are held
+// (stored, not shown, not usable as a reference). Pure and total.
+bool MayShow(OpClass cls, const GateInputs& in);
+
 }  // namespace inch::store

@@ -56,12 +56,14 @@ Status SharedStore::Impl::AppendLocal(proto::Op op,
   }
   if (op.has_consent()) {
     auto st = db->Prepare(
-        "INSERT INTO consents(author, kind, hlc, value) VALUES (0, ?, ?, ?)"
-        " ON CONFLICT(author, kind) DO UPDATE SET hlc = excluded.hlc, value = "
-        "excluded.value");
-    st.Bind(1, static_cast<std::int64_t>(op.consent().kind()))
-        .Bind(2, static_cast<std::int64_t>(op.hlc()))
-        .Bind(3, static_cast<std::int64_t>(op.consent().on()));
+        "INSERT INTO consents(author, kind, hlc, value, mac) VALUES (0, ?, ?,"
+        " ?, ?) ON CONFLICT(author, kind) DO UPDATE SET hlc = excluded.hlc,"
+        " value = excluded.value, mac = excluded.mac");
+    const auto kind = static_cast<std::int64_t>(op.consent().kind());
+    const auto hlc_value = static_cast<std::int64_t>(op.hlc());
+    const auto on = static_cast<std::int64_t>(op.consent().on());
+    st.Bind(1, kind).Bind(2, hlc_value).Bind(3, on);
+    st.Bind(4, ByteView(ConsentMac(kMe, kind, hlc_value, on)));
     if (auto s = st.Run(); !s) return s;
   }
   auto changes = Meta("changes");
@@ -388,28 +390,28 @@ Status SharedStore::AnswerPrivately(ItemId partner_wish, PrivateAnswer answer) {
                 "private answers are for your partner's wishes");
   }
   const Bytes plain{static_cast<std::uint8_t>(v)};
+  const Bytes id = impl_->AnswerRowId(partner_wish.n);
   auto st = impl_->db->Prepare(
-      "INSERT INTO private_answers(n, answer) VALUES (?, ?)"
-      " ON CONFLICT(n) DO UPDATE SET answer = excluded.answer");
-  st.Bind(1, static_cast<std::int64_t>(partner_wish.n));
-  st.Bind(2,
-          crypto::Seal(impl_->local_key, plain,
-                       AsBytes(AtRestAd("answers", kPartner, partner_wish.n))));
+      "INSERT INTO private_answers(id, answer) VALUES (?, ?)"
+      " ON CONFLICT(id) DO UPDATE SET answer = excluded.answer");
+  st.Bind(1, id);
+  st.Bind(2, crypto::Seal(impl_->local_key, plain,
+                          AsBytes("answers/" + ToHex(id))));
   return st.Run();
 }
 
 Result<std::optional<PrivateAnswer>> SharedStore::PrivateAnswerFor(
     ItemId partner_wish) {
   if (partner_wish.author != kPartner) return std::optional<PrivateAnswer>();
+  const Bytes id = impl_->AnswerRowId(partner_wish.n);
   auto st =
-      impl_->db->Prepare("SELECT answer FROM private_answers WHERE n = ?");
-  st.Bind(1, static_cast<std::int64_t>(partner_wish.n));
+      impl_->db->Prepare("SELECT answer FROM private_answers WHERE id = ?");
+  st.Bind(1, id);
   auto row = st.Step();
   if (!row) return std::unexpected(row.error());
   if (!*row) return std::optional<PrivateAnswer>();
-  auto plain =
-      crypto::Open(impl_->local_key, st.ColumnBlob(0),
-                   AsBytes(AtRestAd("answers", kPartner, partner_wish.n)));
+  auto plain = crypto::Open(impl_->local_key, st.ColumnBlob(0),
+                            AsBytes("answers/" + ToHex(id)));
   if (!plain || plain->size() != 1 || (*plain)[0] < 1 || (*plain)[0] > 2) {
     return Fail(Errc::kCorrupt, "a private answer does not open");
   }

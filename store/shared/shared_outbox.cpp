@@ -33,13 +33,20 @@ struct Pending {
   bool item_released = false;
 };
 
-Result<GateInputs> LoadGateInputs(Database& db) {
+}  // namespace
+
+Result<GateInputs> SharedStore::Impl::Gate() {
   GateInputs in;
-  auto st = db.Prepare("SELECT author, kind, value FROM consents");
+  auto st = db->Prepare("SELECT author, kind, value, hlc, mac FROM consents");
   for (;;) {
     auto row = st.Step();
     if (!row) return std::unexpected(row.error());
     if (!*row) break;
+    if (!crypto::MacMatches(st.ColumnBlob(4),
+                            ConsentMac(st.ColumnInt(0), st.ColumnInt(1),
+                                       st.ColumnInt(3), st.ColumnInt(2)))) {
+      return TamperedGate("a consent");
+    }
     const bool mine = st.ColumnInt(0) == kMe;
     const bool lists = st.ColumnInt(1) == proto::LISTS;
     const bool on = st.ColumnInt(2) != 0;
@@ -48,6 +55,8 @@ Result<GateInputs> LoadGateInputs(Database& db) {
   }
   return in;
 }
+
+namespace {
 
 // Opens a row of my log (joined with its item) for sending. Columns:
 // seq (the at-rest AD), sealing, body, item author, item n, item key, item.
@@ -86,35 +95,50 @@ Result<proto::Op> OpenMine(SharedStore::Impl& impl, Statement& st,
 Result<std::vector<Pending>> LoadPending(SharedStore::Impl& impl,
                                          ItemKeyCache& keys) {
   auto& db = *impl.db;
-  std::vector<std::pair<std::int64_t, std::int64_t>> learnt;
+  struct Learnt {
+    std::int64_t seq, gate;
+    std::optional<std::int64_t> item;
+  };
+  std::vector<Learnt> learnt;
   {
     auto st = db.Prepare(
-        "SELECT o.seq, o.sealing, o.body, i.author, i.n, i.key, o.item FROM"
-        " pending p CROSS JOIN ops o ON o.author = 0 AND o.seq = p.seq LEFT"
-        " JOIN items i ON i.id = o.item WHERE p.gate IS NULL");
+        "SELECT o.seq, o.sealing, o.body, i.author, i.n, i.key, o.item,"
+        " p.item, p.mac FROM pending p CROSS JOIN ops o ON o.author = 0 AND"
+        " o.seq = p.seq LEFT JOIN items i ON i.id = o.item"
+        " WHERE p.gate IS NULL");
     for (;;) {
       auto row = st.Step();
       if (!row) return std::unexpected(row.error());
       if (!*row) break;
+      const std::optional<std::int64_t> item =
+          st.ColumnIsNull(7) ? std::nullopt
+                             : std::optional<std::int64_t>(st.ColumnInt(7));
+      if (!crypto::MacMatches(
+              st.ColumnBlob(8),
+              impl.PendingMac(st.ColumnInt(0), std::nullopt, item))) {
+        return TamperedGate("a change waiting to be sent");
+      }
       auto op = OpenMine(impl, st, {0, 1, 2, 3, 4, 5, 6}, keys);
       if (!op) return std::unexpected(op.error());
-      learnt.emplace_back(st.ColumnInt(0), OpGate(*op));
+      learnt.push_back({st.ColumnInt(0), OpGate(*op), item});
     }
   }
-  for (const auto& [seq, gate] : learnt) {
-    for (const char* sql : {"UPDATE pending SET gate = ?1 WHERE seq = ?2",
-                            "UPDATE ops SET gate = ?1 WHERE author = 0 AND"
-                            " seq = ?2"}) {
-      auto fill = db.Prepare(sql);
-      if (auto r = fill.Bind(1, gate).Bind(2, seq).Run(); !r)
-        return std::unexpected(r.error());
-    }
+  for (const auto& l : learnt) {
+    auto fill =
+        db.Prepare("UPDATE pending SET gate = ?1, mac = ?3 WHERE seq = ?2");
+    fill.Bind(1, l.gate).Bind(2, l.seq);
+    fill.Bind(3, ByteView(impl.PendingMac(l.seq, l.gate, l.item)));
+    if (auto r = fill.Run(); !r) return std::unexpected(r.error());
+    auto ops =
+        db.Prepare("UPDATE ops SET gate = ?1 WHERE author = 0 AND seq = ?2");
+    if (auto r = ops.Bind(1, l.gate).Bind(2, l.seq).Run(); !r)
+      return std::unexpected(r.error());
   }
   auto count = db.Prepare("SELECT count(*) FROM pending");
   if (auto row = count.Step(); !row) return std::unexpected(row.error());
   std::vector<Pending> pending;
   pending.reserve(static_cast<std::size_t>(count.ColumnInt(0)));
-  auto st = db.Prepare("SELECT seq, gate, item FROM pending ORDER BY seq");
+  auto st = db.Prepare("SELECT seq, gate, item, mac FROM pending ORDER BY seq");
   for (;;) {
     auto row = st.Step();
     if (!row) return std::unexpected(row.error());
@@ -122,6 +146,18 @@ Result<std::vector<Pending>> LoadPending(SharedStore::Impl& impl,
     Pending p;
     p.seq = static_cast<std::uint64_t>(st.ColumnInt(0));
     const std::int64_t gate = st.ColumnInt(1);
+    const std::optional<std::int64_t> item =
+        st.ColumnIsNull(2) ? std::nullopt
+                           : std::optional<std::int64_t>(st.ColumnInt(2));
+    if (!crypto::MacMatches(
+            st.ColumnBlob(3),
+            impl.PendingMac(st.ColumnInt(0),
+                            st.ColumnIsNull(1)
+                                ? std::nullopt
+                                : std::optional<std::int64_t>(gate),
+                            item))) {
+      return TamperedGate("a change waiting to be sent");
+    }
     if (st.ColumnIsNull(1) || gate < 0 ||
         gate / 2 > static_cast<std::int64_t>(OpClass::kUnpair))
       return Fail(Errc::kCorrupt, "an op of an unknown class");
@@ -150,15 +186,18 @@ Result<bool> ItemReleased(Database& db, std::int64_t ref,
 // Records one run: my ops first_seq..last_seq (all pending, consecutive)
 // get release numbers from `first` (their items now count as released:
 // kItemReleasedSql).
-Status ReleaseRun(Database& db, std::uint64_t first, std::uint64_t first_seq,
-                  std::uint64_t last_seq) {
+Status ReleaseRun(SharedStore::Impl& impl, std::uint64_t first,
+                  std::uint64_t first_seq, std::uint64_t last_seq) {
+  Database& db = *impl.db;
   const auto lo = static_cast<std::int64_t>(first_seq);
   const auto hi = static_cast<std::int64_t>(last_seq);
-  auto run =
-      db.Prepare("INSERT INTO releases(first, seq, count) VALUES (?, ?, ?)");
+  auto run = db.Prepare(
+      "INSERT INTO releases(first, seq, count, mac) VALUES (?, ?, ?, ?)");
   run.Bind(1, static_cast<std::int64_t>(first))
       .Bind(2, lo)
       .Bind(3, hi - lo + 1);
+  run.Bind(4, ByteView(impl.ReleaseMac(static_cast<std::int64_t>(first), lo,
+                                       hi - lo + 1)));
   if (auto r = run.Run(); !r) return r;
   auto del = db.Prepare("DELETE FROM pending WHERE seq BETWEEN ? AND ?");
   if (auto r = del.Bind(1, lo).Bind(2, hi).Run(); !r) return r;
@@ -172,7 +211,7 @@ Status ReleaseRun(Database& db, std::uint64_t first, std::uint64_t first_seq,
 Result<std::uint64_t> SharedStore::Impl::Release() {
   auto tx = Transaction::Begin(*db);
   if (!tx) return std::unexpected(tx.error());
-  auto in = LoadGateInputs(*db);
+  auto in = Gate();
   if (!in) return std::unexpected(in.error());
   auto changes = Meta("changes");
   if (!changes) return std::unexpected(changes.error());
@@ -188,6 +227,7 @@ Result<std::uint64_t> SharedStore::Impl::Release() {
   QuietRelease now{*changes,          *next,        in->my_lists,
                    in->partner_lists, in->my_notes, in->partner_notes};
   if (quiet && *quiet == now) return first_new - 1;
+  if (auto s = CheckGateRecords(false); !s) return std::unexpected(s.error());
   ItemKeyCache keys(*this);
   auto pending = LoadPending(*this, keys);
   if (!pending) return std::unexpected(pending.error());
@@ -216,7 +256,7 @@ Result<std::uint64_t> SharedStore::Impl::Release() {
     if (!MayRelease(info, *in)) continue;
     if (run_first == 0 || p.seq != run_last + 1) {
       if (run_first != 0) {
-        if (auto r = ReleaseRun(*db, run_release, run_first, run_last); !r)
+        if (auto r = ReleaseRun(*this, run_release, run_first, run_last); !r)
           return std::unexpected(r.error());
       }
       run_first = p.seq;
@@ -226,7 +266,7 @@ Result<std::uint64_t> SharedStore::Impl::Release() {
     ++release;
   }
   if (run_first != 0) {
-    if (auto r = ReleaseRun(*db, run_release, run_first, run_last); !r)
+    if (auto r = ReleaseRun(*this, run_release, run_first, run_last); !r)
       return std::unexpected(r.error());
   }
   if (release != first_new) {
@@ -251,21 +291,32 @@ Result<SharedStore::Outgoing> SharedStore::Outbox(std::uint64_t partner_has,
   if (!key) return std::unexpected(key.error());
   const crypto::Secret& op_key = **key;
   auto& db = *impl_->db;
+  // 0. A partner that holds more of my log than I remember releasing means
+  //    this node lost part of its log (a home restored from a backup, a
+  //    damaged -wal file). Checked before releasing anything new, so no
+  //    release number is ever given twice to different ops.
+  auto before = impl_->Meta("next_release");
+  if (!before) return std::unexpected(before.error());
+  if (partner_has >= static_cast<std::uint64_t>(*before)) {
+    return Fail(Errc::kRollback,
+                "your partner's laptop holds " + std::to_string(partner_has) +
+                    " of this laptop's changes, but this laptop remembers "
+                    "sending only " +
+                    std::to_string(*before - 1) +
+                    " (was the home folder restored from a backup?)");
+  }
   // 1. Release: newly eligible ops, in local order, get the next numbers.
   auto released = impl_->Release();
   if (!released) return std::unexpected(released.error());
   const std::uint64_t released_up_to = *released;
-  if (partner_has > released_up_to) {
-    return Fail(Errc::kProtocol, "partner claims ops that were never released");
-  }
   // 2. Collect what the partner lacks, in release order (run by run),
   // re-sealed under the pair key.
   Outgoing out;
   if (partner_has == released_up_to) return out;
   max_ops = std::max<std::size_t>(max_ops, 1);
   auto runs = db.Prepare(
-      "SELECT first, seq, count FROM releases WHERE first >= (SELECT max(first)"
-      " FROM releases WHERE first <= ?) ORDER BY first");
+      "SELECT first, seq, count, mac FROM releases WHERE first >= (SELECT"
+      " max(first) FROM releases WHERE first <= ?) ORDER BY first");
   runs.Bind(1, static_cast<std::int64_t>(partner_has + 1));
   ItemKeyCache keys(*impl_);
   std::size_t bytes = 0;
@@ -278,6 +329,12 @@ Result<SharedStore::Outgoing> SharedStore::Outbox(std::uint64_t partner_has,
     const auto first = static_cast<std::uint64_t>(runs.ColumnInt(0));
     const auto seq = static_cast<std::uint64_t>(runs.ColumnInt(1));
     const auto count = static_cast<std::uint64_t>(runs.ColumnInt(2));
+    if (!crypto::MacMatches(
+            runs.ColumnBlob(3),
+            impl_->ReleaseMac(runs.ColumnInt(0), runs.ColumnInt(1),
+                              runs.ColumnInt(2)))) {
+      return TamperedGate("the record of what was sent");
+    }
     if (first > expect || first + count <= expect)
       return Fail(Errc::kCorrupt, "the release runs have a gap");
     const std::uint64_t lo = seq + (expect - first), hi = seq + count - 1;

@@ -10,6 +10,13 @@
 #include "store/shared/shared_store_impl.hpp"
 
 namespace inch::store {
+namespace {
+// The gate's inputs as the fold sees them (consent ops of both logs).
+GateInputs GateOf(const State& s) {
+  return GateInputs{s.consent[kMe][0].on, s.consent[kPartner][0].on,
+                    s.consent[kMe][1].on, s.consent[kPartner][1].on};
+}
+}  // namespace
 
 Result<std::vector<OpWithAuthor>> SharedStore::Impl::LoadOps(
     bool released_only) {
@@ -79,15 +86,35 @@ Result<std::optional<ItemState>> SharedStore::Impl::ItemNow(int author,
     ops.push_back(OpWithAuthor{op_author, std::move(*op)});
   }
   State s = Fold(ops, MeLow());
+  auto gate = Gate();
+  if (!gate) return std::unexpected(gate.error());
+  HideUnconsented(s, *gate);
   auto it = s.items.find(ItemId{author, n});
   if (it == s.items.end()) return std::optional<ItemState>();
   return std::optional<ItemState>(std::move(it->second));
 }
 
+void SharedStore::Impl::HideUnconsented(State& s, const GateInputs& in) {
+  std::erase_if(s.items, [&](const auto& entry) {
+    const auto& [id, item] = entry;
+    if (id.author != kPartner) return false;
+    return !MayShow(
+        item.kind == ItemKind::kNote ? OpClass::kNote : OpClass::kListItem, in);
+  });
+  if (MayShow(OpClass::kResponse, in)) return;
+  for (auto& [id, item] : s.items) {
+    if (id.author != kMe || item.kind != ItemKind::kGive) continue;
+    item.progress = Progress::kOffered;  // marks only the partner makes
+    item.thanked = false;
+  }
+}
+
 Result<State> SharedStore::CurrentState() {
   auto ops = impl_->LoadOps(false);
   if (!ops) return std::unexpected(ops.error());
-  return Fold(*ops, impl_->MeLow());
+  State s = Fold(*ops, impl_->MeLow());
+  impl_->HideUnconsented(s, GateOf(s));
+  return s;
 }
 
 Result<std::optional<ItemState>> SharedStore::Item(ItemId id) {
@@ -101,11 +128,13 @@ Result<State> SharedStore::SharedState() {
 }
 
 Result<std::vector<PreviewEntry>> SharedStore::Preview() {
+  // What Preview promises must rest on the same authenticated records as
+  // what the Outbox releases.
+  if (auto s = impl_->CheckGateRecords(true); !s)
+    return std::unexpected(s.error());
   auto state = CurrentState();
   if (!state) return std::unexpected(state.error());
-  const GateInputs in{state->consent[kMe][0].on, state->consent[kPartner][0].on,
-                      state->consent[kMe][1].on,
-                      state->consent[kPartner][1].on};
+  const GateInputs in = GateOf(*state);
   std::vector<PreviewEntry> out;
   for (auto& [id, item] : state->items) {
     if (id.author != kMe) continue;
@@ -131,11 +160,11 @@ Result<std::vector<PreviewEntry>> SharedStore::Preview() {
 }
 
 Result<std::vector<PreviewResponse>> SharedStore::PreviewResponses() {
+  if (auto s = impl_->CheckGateRecords(true); !s)
+    return std::unexpected(s.error());
   auto state = CurrentState();
   if (!state) return std::unexpected(state.error());
-  const GateInputs in{state->consent[kMe][0].on, state->consent[kPartner][0].on,
-                      state->consent[kMe][1].on,
-                      state->consent[kPartner][1].on};
+  const GateInputs in = GateOf(*state);
   // My responses are my shared-sealed ops on the partner's items (my
   // withdrawals are on my own items); erased ones are gone with the give.
   auto st = impl_->db->Prepare(

@@ -18,7 +18,7 @@ namespace inch::store {
 namespace {
 
 constexpr std::int64_t kApplicationId = 0x696e6373;  // "incs"
-constexpr std::int64_t kSchemaVersion = 3;
+constexpr std::int64_t kSchemaVersion = 4;
 
 // Migration n takes user_version n-1 to n; each runs in one transaction.
 constexpr const char* kMigrations[] = {
@@ -68,20 +68,58 @@ constexpr const char* kMigrations[] = {
     // column told anyone with the disk when each change was made (v2 used
     // it only to restore the clock of erased ops, which need none).
     "ALTER TABLE ops DROP COLUMN hlc;",
+    // 4: what the partner made this node store in this pairing, counted
+    // against the quotas (shared_store.hpp, kMaxPartner*).
+    "INSERT INTO meta(key, value)"
+    "  SELECT 'partner_items', count(*) FROM items WHERE author = 1;"
+    "INSERT INTO meta(key, value)"
+    "  SELECT 'partner_ops', count(*) FROM ops WHERE author = 1;"
+    "INSERT INTO meta(key, value) SELECT 'partner_bytes',"
+    "  CAST(total(length(body)) AS INTEGER) FROM ops WHERE author = 1;"
+    // ... and the gate's rows get MACs, private answers keyed ids (both
+    // filled in by MacGateRecordsV4 in the same transaction).
+    "ALTER TABLE pending ADD COLUMN mac BLOB;"
+    "ALTER TABLE releases ADD COLUMN mac BLOB;"
+    "ALTER TABLE consents ADD COLUMN mac BLOB;"
+    "ALTER TABLE private_answers RENAME TO private_answers_v3;"
+    "CREATE TABLE private_answers(id BLOB PRIMARY KEY, answer BLOB NOT NULL)"
+    "  STRICT;",
 };
 static_assert(std::size(kMigrations) == kSchemaVersion);
 
-crypto::Secret DeriveLocalKey(const crypto::Secret& shared_key) {
-  static constexpr std::string_view kContext = "inch-local-answers v1";
-  crypto::Secret key(32);
-  INCH_CHECK(crypto_generichash(
-                 key.data(), key.size(),
-                 reinterpret_cast<const unsigned char*>(kContext.data()),
-                 kContext.size(), shared_key.data(), shared_key.size()) == 0);
-  return key;
+}  // namespace
+
+std::unexpected<Error> TamperedGate(std::string_view what) {
+  return Fail(Errc::kCorrupt,
+              "shared.db was changed outside inch (" + std::string(what) +
+                  " does not check against this node's key), so nothing was "
+                  "sent; restore the home folder from a backup");
 }
 
-}  // namespace
+crypto::RecordMac SharedStore::Impl::PendingMac(
+    std::int64_t seq, std::optional<std::int64_t> gate,
+    std::optional<std::int64_t> item) const {
+  return crypto::MacRecord(record_key, "pending", {seq, gate, item});
+}
+
+crypto::RecordMac SharedStore::Impl::ReleaseMac(std::int64_t first,
+                                                std::int64_t seq,
+                                                std::int64_t count) const {
+  return crypto::MacRecord(record_key, "releases", {first, seq, count});
+}
+
+crypto::RecordMac SharedStore::Impl::ConsentMac(std::int64_t author,
+                                                std::int64_t kind,
+                                                std::int64_t hlc,
+                                                std::int64_t value) const {
+  return crypto::MacRecord(record_key, "consents", {author, kind, hlc, value});
+}
+
+Bytes SharedStore::Impl::AnswerRowId(std::uint64_t n) const {
+  const auto mac = crypto::MacRecord(record_key, "private_answers",
+                                     {static_cast<std::int64_t>(n)});
+  return Bytes(mac.begin(), mac.end());
+}
 
 std::string AtRestAd(std::string_view table, int author, std::uint64_t a) {
   return std::string(table) + "/" + std::to_string(author) + "/" +
@@ -102,7 +140,10 @@ Result<std::unique_ptr<SharedStore>> SharedStore::Open(
   if (!db) return std::unexpected(db.error());
   auto impl = std::make_unique<Impl>();
   impl->db = std::move(*db);
-  impl->local_key = DeriveLocalKey(shared_key);
+  impl->local_key =
+      crypto::DeriveLabelledKey(shared_key, crypto::kLocalAnswersLabel);
+  impl->record_key =
+      crypto::DeriveLabelledKey(shared_key, crypto::kRecordMacLabel);
   impl->shared_key = std::move(shared_key);
   impl->my_pk = std::move(my_public_key);
   impl->my_node_id = crypto::NodeId(impl->my_pk);
@@ -130,6 +171,9 @@ Status SharedStore::Impl::Migrate(bool created) {
     auto tx = Transaction::Begin(*db);
     if (!tx) return std::unexpected(tx.error());
     if (auto s = db->Exec(kMigrations[v]); !s) return s;
+    if (v + 1 == 4) {
+      if (auto s = MacGateRecordsV4(); !s) return s;
+    }
     if (auto s = db->SetPragmaInt("application_id", kApplicationId); !s)
       return s;
     if (auto s = db->SetPragmaInt("user_version", v + 1); !s) return s;
@@ -373,11 +417,13 @@ Status SharedStore::Impl::InsertOp(int author, std::uint64_t seq,
                                    Sealing sealing, const Bytes* body,
                                    std::optional<std::int64_t> gate) {
   if (author == kMe) {
-    auto st =
-        db->Prepare("INSERT INTO pending(seq, gate, item) VALUES (?, ?, ?)");
+    auto st = db->Prepare(
+        "INSERT INTO pending(seq, gate, item, mac) VALUES (?, ?, ?, ?)");
     st.Bind(1, static_cast<std::int64_t>(seq));
     gate ? st.Bind(2, *gate) : st.BindNull(2);
     item ? st.Bind(3, *item) : st.BindNull(3);
+    st.Bind(4,
+            ByteView(PendingMac(static_cast<std::int64_t>(seq), gate, item)));
     if (auto s = st.Run(); !s) return s;
   }
   auto st = db->Prepare(
@@ -408,6 +454,8 @@ Status SharedStore::SetPartner(ByteView partner_public_key,
   auto& db = *impl_->db;
   auto tx = Transaction::Begin(db);
   if (!tx) return std::unexpected(tx.error());
+  // Nothing done for (or before) another pairing flows to this partner.
+  if (auto s = impl_->StartAfresh(); !s) return s;
   auto st = db.Prepare(
       "INSERT INTO partner(id, public_key, secret) VALUES (1, ?, ?)");
   st.Bind(1, partner_public_key);

@@ -56,6 +56,15 @@ struct SharedCounts {
   bool consent[2][2] = {{false, false}, {false, false}};
 };
 
+// What one pairing lets the partner make this node store (docs/PROTOCOL.md
+// "Quotas"): beyond them, ops are refused one by one. Counted from the
+// pairing's start; erased headers count as ops, not as bytes.
+inline constexpr std::uint64_t kMaxPartnerItems = 5'000;
+inline constexpr std::uint64_t kMaxPartnerOps = 250'000;
+inline constexpr std::uint64_t kMaxPartnerBytes = 32ull << 20;
+// How far ahead of this node's clock a partner's op may be stamped.
+inline constexpr std::uint64_t kMaxClockSkewMs = 24ull * 60 * 60 * 1000;
+
 class SharedStore {
  public:
   // Opens (or with `create`, creates) shared.db at `path`. `shared_key` =
@@ -69,7 +78,9 @@ class SharedStore {
   ~SharedStore();
 
   // ---- Pairing (issue 4). ----
-  // Pins the partner and keeps the pair secret (sealed at rest).
+  // Pins the partner and keeps the pair secret (sealed at rest), starting
+  // afresh: every consent of mine off, my wishes and gives drafts, my notes
+  // and responses gone (see shared_fresh_start.cpp).
   // kExists if already paired; kInvalidInput for a bad key or secret.
   Status SetPartner(ByteView partner_public_key,
                     const crypto::Secret& pair_secret);
@@ -79,14 +90,12 @@ class SharedStore {
   Result<crypto::Secret> PairSecret();
   // kNotFound when unpaired.
   Status SetPartnerAddress(std::string_view host_port);
-  // Unpair: the partner's ops, items, keys, consents and pin are gone; my
-  // ops are kept but none counts as released any more (a future partner
-  // starts from release 1); ops of withdrawn items and Unpair ops are
-  // dropped. Checkpoints the WAL. Idempotent.
+  // Unpair: the partner's ops, items, keys, consents, private answers and
+  // pin are gone; my log starts afresh (my wishes and gives become drafts
+  // with no reference to the partner's items; my notes, responses and
+  // consents go; release numbers start again at 1). Checkpoints the WAL.
+  // Idempotent.
   Status ErasePartner();
-  // Appends an Unpair op (it always flows) so the partner erases me too;
-  // the caller syncs, then calls ErasePartner(). kNotFound when unpaired.
-  Status RequestUnpair();
 
   // ---- Sync core (transport-agnostic). ----
   // A sealed op on the wire = 8-byte big-endian release seq | Seal(pair key,
@@ -106,28 +115,60 @@ class SharedStore {
   // partner_has is beyond what was ever released.
   Result<Outgoing> Outbox(std::uint64_t partner_has, std::size_t max_ops,
                           std::size_t max_bytes);
+  // Why this node refused one op of the partner's (wire values, see
+  // docs/PROTOCOL.md "Refused ops").
+  enum class Refusal : std::uint32_t {
+    kInvalid = 1,     // does not open, is sealed as mine, or makes no sense
+    kClockAhead = 2,  // its clock is more than kMaxClockSkew ahead of mine
+    kQuota = 3,       // the pairing's quota of items, ops or bytes is full
+  };
+  struct Refused {
+    std::uint64_t seq = 0;
+    Refusal why = Refusal::kInvalid;
+  };
   struct Applied {
     std::uint64_t received_up_to = 0;
     std::size_t applied = 0;
     std::size_t duplicates = 0;
+    // Ops refused one by one: each is kept as an erased header (its number
+    // counts as received, its content is dropped), so one bad op never
+    // blocks the ones after it.
+    std::vector<Refused> refused;
     bool partner_unpaired =
         false;  // an Unpair op arrived: sync, then ErasePartner()
   };
   // Validates and applies ops from the partner in ONE transaction, durable
-  // on return. Duplicates (seq <= received) are skipped. kProtocol with
-  // nothing applied on any malformed, unopenable or invalid op, a gap, or an
-  // op sealed as mine; kNotFound when unpaired.
+  // on return. Duplicates (seq <= received) are skipped. An op that does
+  // not open, makes no sense here, runs ahead of my clock or exceeds the
+  // pairing's quotas is refused alone (Applied::refused). kProtocol with
+  // nothing applied on a batch that is malformed as a whole (an op of the
+  // wrong size, a gap, too many ops); kNotFound when unpaired.
   Result<Applied> ApplyFromPartner(std::span<const Bytes> sealed_ops);
   // Several consecutive batches in ONE transaction (one fsync for all),
   // each checked as above and never split; one result per batch, durable
-  // on return. Any rejected op rejects them all (nothing applied). Errors
-  // as ApplyFromPartner.
+  // on return. A rejected batch rejects them all (nothing applied).
+  // Errors as ApplyFromPartner.
   Result<std::vector<Applied>> ApplyBatchesFromPartner(
       std::span<const std::span<const Bytes>> batches);
   // The same over views (the bytes must outlive the call): a network
   // receiver applies the ops where they were parsed, without copies.
   Result<std::vector<Applied>> ApplyBatchesFromPartner(
       std::span<const std::span<const ByteView>> batches);
+  // ---- Rollback recovery (docs/PROTOCOL.md §8.11). ----
+  // The highest release number given so far (0: none).
+  Result<std::uint64_t> ReleasedUpTo();
+  // The partner's ops this node holds with seq >= from, sealed for the
+  // partner as on the wire (erased ones as erased headers), in order, at
+  // most max_ops and about max_bytes. What a partner that lost the tail of
+  // its log asks for back. kNotFound when unpaired.
+  Result<Outgoing> ReturnPartnerOps(std::uint64_t from, std::size_t max_ops,
+                                    std::size_t max_bytes);
+  // Takes back my own ops that the partner returned, starting at my next
+  // release number, in ONE durable transaction: each becomes released
+  // again under its number (see shared_recovery.cpp for pending copies and
+  // renumbered later items). Returns how many. kProtocol if out of order.
+  Result<std::size_t> RecoverMine(std::span<const ByteView> sealed_ops);
+
   // Bumps on every local op; a daemon polls it cheaply to push changes.
   Result<std::uint64_t> LocalChangeCounter();
 

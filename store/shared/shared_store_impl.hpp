@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "crypto/aead.hpp"
+#include "crypto/record_mac.hpp"
 #include "crypto/secret.hpp"
 #include "proto/ops.pb.h"
 #include "store/shared/consent_gate.hpp"
@@ -40,11 +41,22 @@ struct ItemRow {
   bool released = false;  // some op of it was released (my items)
 };
 
+// What the partner has made this node store in this pairing (meta rows
+// partner_items / partner_ops / partner_bytes), checked against the
+// kMaxPartner* quotas.
+struct PartnerQuota {
+  std::uint64_t items = 0, ops = 0, bytes = 0;
+  void Count(const proto::Op& op, std::size_t wire_bytes);
+};
+
 class SharedStore::Impl {
  public:
   std::unique_ptr<Database> db;
   crypto::Secret shared_key;
   crypto::Secret local_key;  // private answers: never shared, never an op
+  // MACs the bookkeeping the consent gate reads (pending, releases,
+  // consents), so a disk edit without the key cannot release anything.
+  crypto::Secret record_key;
   // One reusable guarded slot for an item key: sodium_malloc costs an mmap,
   // mprotects and an mlock, so per-op key buffers dominated bulk work.
   // Holds a key only between ItemKeyInto/InsertItem and the seal/open that
@@ -71,6 +83,9 @@ class SharedStore::Impl {
   std::string partner_node_id;
 
   Status Migrate(bool created);
+  // Schema 4 (shared_gate_records.cpp): MACs for the gate's rows written
+  // before them, and private answers moved to keyed row ids.
+  Status MacGateRecordsV4();
   // Reloads the partner pin and forgets the cached op key.
   Status LoadPartnerCache();
   // The cached pair op key. kNotFound when unpaired.
@@ -124,6 +139,44 @@ class SharedStore::Impl {
   // are deleted, the others keep only their header; the key goes.
   Status EraseItemContent(std::int64_t ref);
 
+  // The MACs of the gate's rows (crypto/record_mac.hpp); each binds the
+  // row's key and every value the gate reads.
+  crypto::RecordMac PendingMac(std::int64_t seq,
+                               std::optional<std::int64_t> gate,
+                               std::optional<std::int64_t> item) const;
+  crypto::RecordMac ReleaseMac(std::int64_t first, std::int64_t seq,
+                               std::int64_t count) const;
+  crypto::RecordMac ConsentMac(std::int64_t author, std::int64_t kind,
+                               std::int64_t hlc, std::int64_t value) const;
+  // Checks every gate row's MAC and that each of my ops is pending or in
+  // exactly one release run. kCorrupt (in plain words) when shared.db was
+  // changed without the key: then nothing may be released or previewed.
+  // `pending_too`: also every pending row (LoadPending checks those as it
+  // reads them).
+  Status CheckGateRecords(bool pending_too);
+  // The `private_answers` row id for the partner's wish n: a keyed hash,
+  // so the file does not show which wishes I answered.
+  Bytes AnswerRowId(std::uint64_t n) const;
+
+  Result<PartnerQuota> LoadPartnerQuota();
+  Status SavePartnerQuota(const PartnerQuota& q);
+
+  // The consent gate's inputs, from the consents table.
+  Result<GateInputs> Gate();
+  // Removes from `s` what the receiver's gate holds back (MayShow): the
+  // partner's items, and its marks on my gives, that I have not consented
+  // to see yet.
+  static void HideUnconsented(State& s, const GateInputs& in);
+
+  // Rollback recovery (shared_recovery.cpp): moves my item n, made after a
+  // restore and not released, to number `to`.
+  Status MoveMyItem(std::uint64_t n, std::uint64_t to);
+
+  // Rewrites my log for a new pairing (shared_fresh_start.cpp): my wishes
+  // and gives become drafts, everything else of mine goes, consents off.
+  // Inside the caller's transaction, with no partner pinned.
+  Status StartAfresh();
+
   // All ops (or only what both nodes hold) opened, for the fold.
   Result<std::vector<OpWithAuthor>> LoadOps(bool released_only);
   // The fold of one item's ops; nullopt if absent or withdrawn.
@@ -132,6 +185,9 @@ class SharedStore::Impl {
 };
 
 std::string AtRestAd(std::string_view table, int author, std::uint64_t a);
+
+// The plain-words error for a gate record that does not check.
+std::unexpected<Error> TamperedGate(std::string_view what);
 
 // Op bodies at rest are padded to this bucket, as on the wire, so a
 // partner's op is stored with the padding it arrived with.

@@ -1,5 +1,6 @@
 // SharedStore sync core, receiving side: ApplyFromPartner with its edge
-// validation, and unpairing (the Outbox is in shared_outbox.cpp).
+// validation (the Outbox is in shared_outbox.cpp; unpairing in
+// shared_fresh_start.cpp).
 //
 // Receiver state machine, per op in a batch (received = highest seq held):
 //   seq <= received      -> duplicate, skipped (idempotent)
@@ -7,6 +8,7 @@
 //   seq >  received + 1  -> gap: the whole batch is rejected (kProtocol)
 // The batch is one transaction, so a rejected batch leaves nothing behind.
 #include <algorithm>
+#include <chrono>
 #include <optional>
 #include <span>
 #include <system_error>
@@ -186,9 +188,8 @@ Status ApplyOne(SharedStore::Impl& impl, const Opened& opened, bool& withdrew) {
       } else {
         ref = (*row)->ref;
         if (auto s = impl.EraseItemContent(ref); !s) return s;
-        auto del = impl.db->Prepare("DELETE FROM private_answers WHERE n = ?");
-        if (auto s = del.Bind(1, static_cast<std::int64_t>(n)).Run(); !s)
-          return s;
+        auto del = impl.db->Prepare("DELETE FROM private_answers WHERE id = ?");
+        if (auto s = del.Bind(1, impl.AnswerRowId(n)).Run(); !s) return s;
       }
       withdrew = true;
       return store_sealed(impl.shared_key, ref, kSealedShared);
@@ -201,13 +202,16 @@ Status ApplyOne(SharedStore::Impl& impl, const Opened& opened, bool& withdrew) {
     }
     case proto::Op::kConsent: {
       auto st = impl.db->Prepare(
-          "INSERT INTO consents(author, kind, hlc, value) VALUES (1, ?, ?, ?)"
-          " ON CONFLICT(author, kind) DO UPDATE SET hlc = excluded.hlc,"
-          " value = excluded.value WHERE excluded.hlc > consents.hlc");
-      st.Bind(1, static_cast<std::int64_t>(op.consent().kind()))
-          .Bind(2, static_cast<std::int64_t>(
-                       std::min<std::uint64_t>(op.hlc(), INT64_MAX)))
-          .Bind(3, static_cast<std::int64_t>(op.consent().on()));
+          "INSERT INTO consents(author, kind, hlc, value, mac) VALUES (1, ?,"
+          " ?, ?, ?) ON CONFLICT(author, kind) DO UPDATE SET hlc ="
+          " excluded.hlc, value = excluded.value, mac = excluded.mac"
+          " WHERE excluded.hlc > consents.hlc");
+      const auto kind = static_cast<std::int64_t>(op.consent().kind());
+      const auto hlc = static_cast<std::int64_t>(
+          std::min<std::uint64_t>(op.hlc(), INT64_MAX));
+      const auto on = static_cast<std::int64_t>(op.consent().on());
+      st.Bind(1, kind).Bind(2, hlc).Bind(3, on);
+      st.Bind(4, ByteView(impl.ConsentMac(kPartner, kind, hlc, on)));
       if (auto s = st.Run(); !s) return s;
       return store_sealed(impl.shared_key, std::nullopt, kSealedShared);
     }
@@ -221,7 +225,59 @@ Status ApplyOne(SharedStore::Impl& impl, const Opened& opened, bool& withdrew) {
   return Reject("empty op");
 }
 
+// The highest clock a partner's op may carry now: kMaxClockSkewMs ahead
+// of this node's wall clock, in HLC units (ms << 16).
+std::uint64_t ClockLimit() {
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                      std::chrono::system_clock::now().time_since_epoch())
+                      .count();
+  return (static_cast<std::uint64_t>(ms) + kMaxClockSkewMs) << 16;
+}
+
+// Whether an opened, well-formed op may be applied: nullopt, or why not.
+std::optional<SharedStore::Refusal> Admit(const proto::Op& op,
+                                          std::size_t wire_bytes,
+                                          std::uint64_t clock_limit,
+                                          const PartnerQuota& used) {
+  using R = SharedStore::Refusal;
+  if (op.hlc() > clock_limit) return R::kClockAhead;
+  const bool new_item = op.has_create() || op.has_note();
+  if (used.ops >= kMaxPartnerOps ||
+      used.bytes + wire_bytes > kMaxPartnerBytes ||
+      (new_item && used.items >= kMaxPartnerItems)) {
+    return R::kQuota;
+  }
+  return std::nullopt;
+}
+
 }  // namespace
+
+void PartnerQuota::Count(const proto::Op& op, std::size_t wire_bytes) {
+  ++ops;
+  if (!op.has_erased()) bytes += wire_bytes;
+  if (op.has_create() || op.has_note()) ++items;
+}
+
+Result<PartnerQuota> SharedStore::Impl::LoadPartnerQuota() {
+  PartnerQuota q;
+  for (auto [key, field] :
+       {std::pair{"partner_items", &q.items}, std::pair{"partner_ops", &q.ops},
+        std::pair{"partner_bytes", &q.bytes}}) {
+    auto v = Meta(key);
+    if (!v) return std::unexpected(v.error());
+    *field = static_cast<std::uint64_t>(*v);
+  }
+  return q;
+}
+
+Status SharedStore::Impl::SavePartnerQuota(const PartnerQuota& q) {
+  for (auto [key, value] :
+       {std::pair{"partner_items", q.items}, std::pair{"partner_ops", q.ops},
+        std::pair{"partner_bytes", q.bytes}}) {
+    if (auto s = SetMeta(key, static_cast<std::int64_t>(value)); !s) return s;
+  }
+  return {};
+}
 
 Result<SharedStore::Applied> SharedStore::ApplyFromPartner(
     std::span<const Bytes> sealed_ops) {
@@ -280,10 +336,14 @@ Result<std::vector<SharedStore::Applied>> SharedStore::ApplyBatchesFromPartner(
     results[b].received_up_to = have;
   }
   // 2. Open, check and seal (no database), then 3. apply in order; a chunk
-  //    at a time, so the opened ops held at once stay few.
+  //    at a time, so the opened ops held at once stay few. An op refused
+  //    here is kept as an erased header, so the ones after it still apply.
   constexpr std::size_t kChunk = 4096;
   bool withdrew = false;
   std::uint64_t max_hlc = 0;
+  auto quota = impl_->LoadPartnerQuota();
+  if (!quota) return std::unexpected(quota.error());
+  const std::uint64_t clock_limit = ClockLimit();
   for (std::size_t from = 0; from < todo.size(); from += kChunk) {
     const std::size_t to = std::min(todo.size(), from + kChunk);
     OpenedGroup opened;
@@ -291,19 +351,36 @@ Result<std::vector<SharedStore::Applied>> SharedStore::ApplyBatchesFromPartner(
             opened.ops);
     for (std::size_t i = from; i < to; ++i) {
       Opened& one = opened.ops[i - from];
-      if (one.error) return std::unexpected(*one.error);
-      if (auto s = ApplyOne(*impl_, one, withdrew); !s) {
-        if (s.error().code == Errc::kProtocol)
-          return std::unexpected(s.error());
-        return Wrap(s.error(), "applying ops from partner");
+      Applied& result = results[batch_of[i]];
+      auto why = one.error ? std::optional(Refusal::kInvalid)
+                           : Admit(one.op, todo[i].size(), clock_limit, *quota);
+      if (!why) {
+        if (auto s = ApplyOne(*impl_, one, withdrew); !s) {
+          if (s.error().code != Errc::kProtocol)
+            return Wrap(s.error(), "applying ops from partner");
+          why = Refusal::kInvalid;
+        }
       }
       crypto::Wipe(one.padded);
-      Applied& result = results[batch_of[i]];
+      if (why) {
+        const std::uint64_t seq = *PeekWireSeq(todo[i]);
+        if (auto s = impl_->InsertOp(kPartner, seq, std::nullopt, kSealedErased,
+                                     nullptr);
+            !s) {
+          return std::unexpected(s.error());
+        }
+        ++quota->ops;
+        result.refused.push_back(Refused{seq, *why});
+        continue;
+      }
+      quota->Count(one.op, todo[i].size());
       if (one.op.has_unpair()) result.partner_unpaired = true;
       max_hlc = std::max(max_hlc, one.op.hlc());
       ++result.applied;
     }
   }
+  if (auto s = impl_->SavePartnerQuota(*quota); !s)
+    return std::unexpected(s.error());
   if (auto s = impl_->ObserveHlc(max_hlc); !s)
     return std::unexpected(s.error());
   if (auto s = impl_->SetMeta("received", static_cast<std::int64_t>(have));
@@ -315,73 +392,6 @@ Result<std::vector<SharedStore::Applied>> SharedStore::ApplyBatchesFromPartner(
     if (auto s = db.CheckpointTruncate(); !s) return std::unexpected(s.error());
   }
   return results;
-}
-
-Status SharedStore::RequestUnpair() {
-  if (impl_->partner_pk.empty()) return Fail(Errc::kNotFound, "not paired");
-  proto::Op op;
-  op.mutable_unpair();
-  auto tx = Transaction::Begin(*impl_->db);
-  if (!tx) return std::unexpected(tx.error());
-  if (auto s = impl_->AppendLocal(std::move(op), std::nullopt, true); !s)
-    return s;
-  return tx->Commit();
-}
-
-Status SharedStore::ErasePartner() {
-  auto& db = *impl_->db;
-  {
-    auto tx = Transaction::Begin(db);
-    if (!tx) return std::unexpected(tx.error());
-    // My Unpair ops must not reach a future partner: find them by opening
-    // my item-free ops (consents and unpairs; a handful).
-    std::vector<std::int64_t> unpairs;
-    auto st = db.Prepare(
-        "SELECT seq, body FROM ops WHERE author = 0 AND item IS NULL AND "
-        "sealing = 0");
-    for (;;) {
-      auto row = st.Step();
-      if (!row) return std::unexpected(row.error());
-      if (!*row) break;
-      const auto seq = st.ColumnInt(0);
-      auto op = impl_->OpenAtRest(impl_->shared_key, st.ColumnBlob(1), kMe,
-                                  static_cast<std::uint64_t>(seq));
-      if (!op) return std::unexpected(op.error());
-      if (op->has_unpair()) unpairs.push_back(seq);
-    }
-    for (auto seq : unpairs) {
-      auto del = db.Prepare("DELETE FROM ops WHERE author = 0 AND seq = ?");
-      if (auto s = del.Bind(1, seq).Run(); !s) return s;
-    }
-    if (auto s =
-            db.Exec("DELETE FROM ops WHERE author = 1;"
-                    "DELETE FROM ops WHERE item IN (SELECT id FROM items WHERE "
-                    "author = 1);"
-                    "DELETE FROM ops WHERE item IN"
-                    "  (SELECT id FROM items WHERE author = 0 AND key IS NULL);"
-                    "DELETE FROM items WHERE author = 1;"
-                    "DELETE FROM releases;"
-                    "DELETE FROM pending;"
-                    "INSERT INTO pending(seq, gate, item)"
-                    "  SELECT seq, gate, item FROM ops WHERE author = 0;"
-                    "DELETE FROM consents WHERE author = 1;"
-                    "DELETE FROM private_answers;"
-                    "DELETE FROM partner;"
-                    "UPDATE meta SET value = 1 WHERE key = 'next_release';"
-                    "UPDATE meta SET value = 0 WHERE key = 'received';");
-        !s) {
-      return s;
-    }
-    // Every op of mine is pending again: a daemon's quiet release memo
-    // (here or in another process) must not skip them.
-    auto changes = impl_->Meta("changes");
-    if (!changes) return std::unexpected(changes.error());
-    if (auto s = impl_->SetMeta("changes", *changes + 1); !s) return s;
-    if (auto s = tx->Commit(); !s) return s;
-  }
-  impl_->quiet.reset();
-  if (auto s = db.CheckpointTruncate(); !s) return s;
-  return impl_->LoadPartnerCache();
 }
 
 }  // namespace inch::store

@@ -5,7 +5,9 @@
 //    consents held (as the author's node knew them) and did not withdraw;
 //  - no op of a draft (or of an item the model did not release) is ever in
 //    an Outbox: every sealed op is opened and checked;
-//  - Preview's "sent" entries are exactly what the partner holds.
+//  - Preview's "sent" entries are exactly what the partner holds;
+//  - the receiver shows only what it holds and its own gate allows now:
+//    list items while lists are on for both, notes while notes are.
 // INCH_SEED=<n> reruns one case; INCH_CASES=<n> sets the count.
 #include <gtest/gtest.h>
 
@@ -168,13 +170,27 @@ class ConsentSim {
       for (auto& [n, it] : s_[x].items) {
         if (it.released && !it.withdrawn) expected.insert(n);
       }
-      auto held = s_[1 - x].node->CurrentState();
+      auto held = s_[1 - x].node->SharedState();
       ASSERT_TRUE(held);
       std::set<std::uint64_t> got;
       for (auto& [id, it] : held->items) {
         if (id.author == kPartner) got.insert(id.n);
       }
       ASSERT_EQ(got, expected) << "side " << x;
+      // What the receiver shows: held, and allowed by its own gate now.
+      const bool lists = s_[0].lists && s_[1].lists;
+      const bool notes = s_[0].notes && s_[1].notes;
+      std::set<std::uint64_t> may_show;
+      for (auto n : expected) {
+        if (s_[x].items[n].note ? notes : lists) may_show.insert(n);
+      }
+      auto shown = s_[1 - x].node->CurrentState();
+      ASSERT_TRUE(shown);
+      std::set<std::uint64_t> seen;
+      for (auto& [id, it] : shown->items) {
+        if (id.author == kPartner) seen.insert(id.n);
+      }
+      ASSERT_EQ(seen, may_show) << "shown by side " << 1 - x;
       auto preview = s_[x].node->Preview();
       ASSERT_TRUE(preview);
       std::set<std::uint64_t> sent;

@@ -72,7 +72,14 @@ TEST_F(SharedMigrationTest, VersionOneFilesMigrateAndKeepTheirReleases) {
   // v1 released seq 3 as 1, then seqs 1-2 as 2-3: two runs; 4-8 pending.
   a.store.reset();
   EXPECT_EQ(Rows(a.path, "PRAGMA user_version"),
-            (std::vector<std::vector<std::int64_t>>{{3}}));
+            (std::vector<std::vector<std::int64_t>>{{4}}));
+  // Schema 4: every gate record got its MAC in the same migration.
+  EXPECT_EQ(Rows(a.path,
+                 "SELECT (SELECT count(*) FROM pending WHERE length(mac) = 16)"
+                 " + (SELECT count(*) FROM releases WHERE length(mac) = 16)"),
+            (std::vector<std::vector<std::int64_t>>{{7}}));
+  EXPECT_EQ(Rows(a.path, "SELECT count(*) FROM consents WHERE mac IS NULL"),
+            (std::vector<std::vector<std::int64_t>>{{0}}));
   EXPECT_EQ(
       Rows(a.path, "SELECT first, seq, count FROM releases ORDER BY first"),
       (std::vector<std::vector<std::int64_t>>{{1, 3, 1}, {2, 1, 2}}));

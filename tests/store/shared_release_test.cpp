@@ -140,14 +140,18 @@ TEST_F(SharedReleaseTest, PreviewResponsesFollowTheGate) {
   FullExchange(a, b);
   ASSERT_TRUE(a->Respond(ItemId{kPartner, g1->n}, Progress::kChosen));
   Send(a, b);  // released: the partner holds it
-  Ready(a, ConsentKind::kLists, false);
+  // Marks made while lists are on for both, then a pauses before a sync.
+  // (While paused, a's node holds b's gives back: no new marks then.)
   ASSERT_TRUE(a->Respond(ItemId{kPartner, g1->n}, Progress::kDone));
   ASSERT_TRUE(a->MarkThanked(ItemId{kPartner, g2->n}));
+  Ready(a, ConsentKind::kLists, false);
+  EXPECT_EQ(a->Respond(ItemId{kPartner, g2->n}, Progress::kChosen).error().code,
+            Errc::kNotFound);
   auto r = a->PreviewResponses();
   ASSERT_TRUE(r);
   ASSERT_EQ(r->size(), 3u);
   EXPECT_EQ((*r)[0].give, (ItemId{kPartner, g1->n}));
-  EXPECT_EQ((*r)[0].give_text, "coffee");
+  EXPECT_EQ((*r)[0].give_text, "");  // held back while paused
   EXPECT_EQ((*r)[0].mark, ResponseMark::kChosen);
   EXPECT_EQ((*r)[0].state, PreviewState::kSent);
   EXPECT_EQ((*r)[1].mark, ResponseMark::kDone);
@@ -155,8 +159,10 @@ TEST_F(SharedReleaseTest, PreviewResponsesFollowTheGate) {
   EXPECT_EQ((*r)[2].mark, ResponseMark::kThanked);
   EXPECT_EQ((*r)[2].state, PreviewState::kWaitingForMe);
   // What Preview promised is what the partner gets.
+  // (b holds it; b shows a's marks again once a's lists are on.)
   FullExchange(a, b);
-  EXPECT_EQ(b->CurrentState()->items.at(*g1).progress, Progress::kChosen);
+  EXPECT_EQ(b->SharedState()->items.at(*g1).progress, Progress::kChosen);
+  EXPECT_EQ(b->CurrentState()->items.at(*g1).progress, Progress::kOffered);
   Ready(a, ConsentKind::kLists);
   EXPECT_EQ((*a->PreviewResponses())[1].state, PreviewState::kSent);
   FullExchange(a, b);

@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include <chrono>
+
 #include "shared_test_util.hpp"
 #include "store/shared/consent_gate.hpp"
 #include "store/shared/op_codec.hpp"
@@ -218,16 +220,35 @@ TEST_F(SharedStoreTest, ReceiverIsIdempotentAndRejectsGaps) {
   EXPECT_EQ(PartnerItems(b), 3u);
 }
 
-TEST_F(SharedStoreTest, RejectsMalformedForgedAndMisattributedOps) {
+TEST_F(SharedStoreTest, RefusesMalformedForgedAndMisattributedOpsOneByOne) {
   AllReady();
-  const auto have = *b->ReceivedUpTo();
-  auto expect_reject = [&](const std::vector<Bytes>& batch) {
-    auto r = b->ApplyFromPartner(batch);
+  auto have = *b->ReceivedUpTo();
+  // A batch malformed as a whole (an op of the wrong size) is rejected
+  // and applies nothing.
+  {
+    auto r = b->ApplyFromPartner(std::vector<Bytes>{Bytes{1, 2, 3}});
     ASSERT_FALSE(r);
     EXPECT_EQ(r.error().code, Errc::kProtocol);
     EXPECT_EQ(*b->ReceivedUpTo(), have);
+  }
+  // Anything else bad is refused alone: kept as an erased header (its
+  // number counts as received, so nothing is stuck), nothing else changes.
+  auto expect_reject = [&](const std::vector<Bytes>& batch) {
+    auto before = b->SharedState();
+    ASSERT_TRUE(before);
+    const std::string was = Canonical(*before, b->MeLow());
+    auto r = b->ApplyFromPartner(batch);
+    ASSERT_TRUE(r) << r.error().message;
+    EXPECT_EQ(r->applied + r->refused.size(), batch.size());
+    ASSERT_FALSE(r->refused.empty());
+    EXPECT_EQ(r->refused.back().seq, have + batch.size());
+    EXPECT_EQ(r->refused.back().why, SharedStore::Refusal::kInvalid);
+    EXPECT_EQ(*b->ReceivedUpTo(), have + batch.size());
+    have = *b->ReceivedUpTo();
+    if (r->applied == 0) {
+      EXPECT_EQ(Canonical(*b->SharedState(), b->MeLow()), was);
+    }
   };
-  expect_reject({Bytes{1, 2, 3}});
   Bytes junk = crypto::RandomBytes(100);
   for (int i = 0; i < 8; ++i) junk[i] = 0;
   junk[7] = static_cast<std::uint8_t>(have + 1);
@@ -289,11 +310,80 @@ TEST_F(SharedStoreTest, RejectsMalformedForgedAndMisattributedOps) {
     op.mutable_respond()->set_n(bw->n);
     expect_reject({Craft(a.pk, op, have + 1)});
   }
-  // The valid op alone is accepted.
+  // A valid op after all those refusals is accepted: nothing is stuck.
+  wish.mutable_create()->set_n(51);
   auto ok =
       b->ApplyFromPartner(std::vector<Bytes>{Craft(a.pk, wish, have + 1)});
   ASSERT_TRUE(ok);
   EXPECT_EQ(ok->applied, 1u);
+  EXPECT_TRUE(ok->refused.empty());
+}
+
+TEST_F(SharedStoreTest, AClockFarAheadIsRefusedAndNotAdopted) {
+  AllReady();
+  const auto have = *b->ReceivedUpTo();
+  proto::Op wish;
+  wish.mutable_create()->set_n(60);
+  wish.mutable_create()->set_type(proto::WISH);
+  wish.mutable_create()->set_text("from the future");
+  wish.mutable_create()->set_importance(3);
+  auto r = b->ApplyFromPartner(
+      std::vector<Bytes>{Craft(a.pk, wish, have + 1, UINT64_MAX),
+                         Craft(a.pk, wish, have + 2, UINT64_MAX - 5)});
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->refused.size(), 2u);
+  EXPECT_EQ(r->refused[0].why, SharedStore::Refusal::kClockAhead);
+  // My own next op is stamped with my clock, not the partner's.
+  auto mine = b->AddWish("mine", 2);
+  ASSERT_TRUE(mine);
+  auto item = b->Item(*mine);
+  ASSERT_TRUE(item && *item);
+  EXPECT_LT((*item)->created_hlc, std::uint64_t{1} << 62);
+  // Within the bound (an hour ahead) is fine.
+  const auto now_ms = static_cast<std::uint64_t>(
+      std::chrono::duration_cast<std::chrono::milliseconds>(
+          std::chrono::system_clock::now().time_since_epoch())
+          .count());
+  auto ok = b->ApplyFromPartner(std::vector<Bytes>{
+      Craft(a.pk, wish, have + 3, (now_ms + 3'600'000) << 16)});
+  ASSERT_TRUE(ok);
+  EXPECT_EQ(ok->applied, 1u);
+}
+
+TEST_F(SharedStoreTest, TheItemQuotaRefusesBeyondItAndNothingIsStuck) {
+  AllReady();
+  auto have = *b->ReceivedUpTo();
+  std::vector<Bytes> batch;
+  for (std::uint64_t n = 1; n <= kMaxPartnerItems + 1; ++n) {
+    proto::Op note;
+    note.mutable_note()->set_n(n);
+    note.mutable_note()->set_text("n");
+    batch.push_back(Craft(a.pk, note, have + n));
+  }
+  auto r = b->ApplyFromPartner(batch);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->applied, kMaxPartnerItems);
+  ASSERT_EQ(r->refused.size(), 1u);
+  EXPECT_EQ(r->refused[0].why, SharedStore::Refusal::kQuota);
+  have = *b->ReceivedUpTo();
+  // Ops that add no item still apply: a withdrawal frees nothing of the
+  // quota (it counts from the pairing's start) but goes through.
+  proto::Op withdraw;
+  withdraw.mutable_withdraw()->set_n(1);
+  auto w =
+      b->ApplyFromPartner(std::vector<Bytes>{Craft(a.pk, withdraw, have + 1)});
+  ASSERT_TRUE(w);
+  EXPECT_EQ(w->applied, 1u);
+  // A new pairing starts the count again.
+  ASSERT_TRUE(b->ErasePartner());
+  ASSERT_TRUE(a->ErasePartner());
+  secret = Pair(a, b);
+  proto::Op note;
+  note.mutable_note()->set_n(1);
+  note.mutable_note()->set_text("again");
+  auto again = b->ApplyFromPartner(std::vector<Bytes>{Craft(a.pk, note, 1)});
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->applied, 1u);
 }
 
 TEST_F(SharedStoreTest, PairingStateAndErasePartner) {
@@ -309,11 +399,6 @@ TEST_F(SharedStoreTest, PairingStateAndErasePartner) {
   ASSERT_TRUE(w && b->Share(*w));
   FullExchange(a, b);
   ASSERT_EQ(PartnerItems(a), 1u);
-  ASSERT_TRUE(b->RequestUnpair());
-  Send(b, a);
-  auto unpaired = a->CurrentState();
-  ASSERT_TRUE(unpaired);
-  EXPECT_TRUE(unpaired->unpaired_by[kPartner]);
   ASSERT_TRUE(a->ErasePartner());
   ASSERT_TRUE(b->ErasePartner());
   EXPECT_FALSE(*a->Partner());
@@ -321,8 +406,13 @@ TEST_F(SharedStoreTest, PairingStateAndErasePartner) {
   EXPECT_EQ(PartnerItems(a), 0u);
   EXPECT_EQ(*a->ReceivedUpTo(), 0u);
   EXPECT_EQ(a->Outbox(0, 10, 1000).error().code, Errc::kNotFound);
-  // Re-pairing starts a fresh release sequence; b's own wish is still b's.
+  // Re-pairing starts a fresh release sequence and fresh consent: b's
+  // wish is b's draft again until b shares it and both say ready again.
   Pair(a, b);
+  FullExchange(a, b);
+  EXPECT_EQ(PartnerItems(a), 0u);
+  ASSERT_TRUE(b->Share(*w));
+  AllReady();
   FullExchange(a, b);
   EXPECT_EQ(PartnerItems(a), 1u);
   EXPECT_FALSE(a->CurrentState()->unpaired_by[kPartner]);

@@ -1,0 +1,140 @@
+// The consent gate's records are authenticated at rest (issue 8, point 3):
+// each row of `pending` (which of my ops have not left, with their gate
+// class), `releases` (the runs that have) and `consents` carries a MAC
+// under a key derived from the shared subkey, binding the row's key and
+// every value the gate reads. A row edited, added or moved without the key
+// fails its check, and the Outbox then refuses to release anything.
+// Invariant checked here as well: each of my ops is pending or covered by
+// exactly one release run (pending + runs = my ops), so deleting a pending
+// row cannot make a draft look released.
+#include "store/shared/shared_store_impl.hpp"
+
+namespace inch::store {
+namespace {
+
+std::optional<std::int64_t> NullableInt(Statement& st, int col) {
+  if (st.ColumnIsNull(col)) return std::nullopt;
+  return st.ColumnInt(col);
+}
+
+}  // namespace
+
+Status SharedStore::Impl::MacGateRecordsV4() {
+  struct Row {
+    std::vector<std::optional<std::int64_t>> v;
+  };
+  auto collect = [&](const char* sql, int cols) -> Result<std::vector<Row>> {
+    auto st = db->Prepare(sql);
+    std::vector<Row> rows;
+    for (;;) {
+      auto more = st.Step();
+      if (!more) return std::unexpected(more.error());
+      if (!*more) break;
+      Row r;
+      for (int c = 0; c < cols; ++c) r.v.push_back(NullableInt(st, c));
+      rows.push_back(std::move(r));
+    }
+    return rows;
+  };
+  auto update = [&](const char* sql, const crypto::RecordMac& mac,
+                    std::initializer_list<std::int64_t> keys) -> Status {
+    auto st = db->Prepare(sql);
+    st.Bind(1, ByteView(mac));
+    int i = 2;
+    for (auto k : keys) st.Bind(i++, k);
+    return st.Run();
+  };
+  auto pending = collect("SELECT seq, gate, item FROM pending", 3);
+  if (!pending) return std::unexpected(pending.error());
+  for (const Row& r : *pending) {
+    if (auto s = update("UPDATE pending SET mac = ? WHERE seq = ?",
+                        PendingMac(*r.v[0], r.v[1], r.v[2]), {*r.v[0]});
+        !s) {
+      return s;
+    }
+  }
+  auto runs = collect("SELECT first, seq, count FROM releases", 3);
+  if (!runs) return std::unexpected(runs.error());
+  for (const Row& r : *runs) {
+    if (auto s = update("UPDATE releases SET mac = ? WHERE first = ?",
+                        ReleaseMac(*r.v[0], *r.v[1], *r.v[2]), {*r.v[0]});
+        !s) {
+      return s;
+    }
+  }
+  auto consents = collect("SELECT author, kind, hlc, value FROM consents", 4);
+  if (!consents) return std::unexpected(consents.error());
+  for (const Row& r : *consents) {
+    if (auto s = update(
+            "UPDATE consents SET mac = ? WHERE author = ? AND kind = ?",
+            ConsentMac(*r.v[0], *r.v[1], *r.v[2], *r.v[3]), {*r.v[0], *r.v[1]});
+        !s) {
+      return s;
+    }
+  }
+  // Private answers: row ids become keyed hashes of the wish number.
+  auto st = db->Prepare("SELECT n, answer FROM private_answers_v3");
+  std::vector<std::pair<Bytes, Bytes>> moved;
+  for (;;) {
+    auto more = st.Step();
+    if (!more) return std::unexpected(more.error());
+    if (!*more) break;
+    const auto n = static_cast<std::uint64_t>(st.ColumnInt(0));
+    auto plain = crypto::Open(local_key, st.ColumnBlob(1),
+                              AsBytes(AtRestAd("answers", kPartner, n)));
+    if (!plain) return Fail(Errc::kCorrupt, "a private answer does not open");
+    Bytes id = AnswerRowId(n);
+    Bytes sealed =
+        crypto::Seal(local_key, *plain, AsBytes("answers/" + ToHex(id)));
+    crypto::Wipe(*plain);
+    moved.emplace_back(std::move(id), std::move(sealed));
+  }
+  for (const auto& [id, sealed] : moved) {
+    auto ins =
+        db->Prepare("INSERT INTO private_answers(id, answer) VALUES (?, ?)");
+    if (auto s = ins.Bind(1, id).Bind(2, sealed).Run(); !s) return s;
+  }
+  return db->Exec("DROP TABLE private_answers_v3;");
+}
+
+Status SharedStore::Impl::CheckGateRecords(bool pending_too) {
+  if (pending_too) {
+    auto st = db->Prepare("SELECT seq, gate, item, mac FROM pending");
+    for (;;) {
+      auto more = st.Step();
+      if (!more) return std::unexpected(more.error());
+      if (!*more) break;
+      if (!crypto::MacMatches(st.ColumnBlob(3),
+                              PendingMac(st.ColumnInt(0), NullableInt(st, 1),
+                                         NullableInt(st, 2)))) {
+        return TamperedGate("a change waiting to be sent");
+      }
+    }
+  }
+  {
+    auto st = db->Prepare("SELECT first, seq, count, mac FROM releases");
+    for (;;) {
+      auto more = st.Step();
+      if (!more) return std::unexpected(more.error());
+      if (!*more) break;
+      if (!crypto::MacMatches(
+              st.ColumnBlob(3),
+              ReleaseMac(st.ColumnInt(0), st.ColumnInt(1), st.ColumnInt(2)))) {
+        return TamperedGate("the record of what was sent");
+      }
+    }
+  }
+  if (auto gate = Gate(); !gate) return std::unexpected(gate.error());
+  auto st = db->Prepare(
+      "SELECT (SELECT count(*) FROM pending) + (SELECT coalesce(sum(count),"
+      " 0) FROM releases) = (SELECT count(*) FROM ops WHERE author = 0),"
+      " (SELECT count(*) FROM pending p WHERE NOT EXISTS (SELECT 1 FROM ops"
+      " o WHERE o.author = 0 AND o.seq = p.seq))");
+  auto row = st.Step();
+  if (!row) return std::unexpected(row.error());
+  if (st.ColumnInt(0) == 0 || st.ColumnInt(1) != 0)
+    return TamperedGate("the record of what was sent");
+  return {};
+}
+
+}  // namespace inch::store
