@@ -249,10 +249,6 @@ Status Sync(Context& ctx, const std::string& peer) {
   auto stats = RunTask(io, net::SyncWith(**store, node->identity.secret_key,
                                          *ep, net::SyncOptions{}));
   if (!stats) return std::unexpected(stats.error());
-  auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
-                 std::chrono::system_clock::now().time_since_epoch())
-                 .count();
-  (void)WriteFileAtomic(node->files.dir + "/last-sync", std::to_string(now));
   if (ctx.out().json()) {
     ctx.out().Json({{"converged", stats->converged},
                     {"sent", stats->ops_sent},
@@ -407,8 +403,14 @@ void StatusSectionNet(Context& ctx, StatusReport& report) {
                                              yn(on(store::kPartner, 1)));
     }
   }
-  auto last = ReadFile(node->files.dir + "/last-sync", 64);
-  std::int64_t ms = last ? std::atoll(last->c_str()) : 0;
+  // Every session that converged (inch sync, or a daemon's) records it in
+  // the store; homes written before then kept it in a file.
+  std::int64_t ms = 0;
+  if (auto noted = (*store)->LastSync()) ms = *noted;
+  if (ms == 0) {
+    auto last = ReadFile(node->files.dir + "/last-sync", 64);
+    ms = last ? std::atoll(last->c_str()) : 0;
+  }
   report.json["last_sync"] =
       ms ? nlohmann::json(IsoUtc(ms)) : nlohmann::json(nullptr);
   report.lines.emplace_back("last sync", ms ? LocalMinute(ms) : "never");

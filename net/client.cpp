@@ -25,8 +25,8 @@ awaitable<Result<std::shared_ptr<Connection>>> Dial(tcp::endpoint peer) {
 }
 
 awaitable<Result<SyncStats>> SyncWith(
-    store::SharedStore& store, const crypto::Secret& my_secret,
-    tcp::endpoint peer, SyncOptions options,
+    store::SyncPort& store, const crypto::Secret& my_secret, tcp::endpoint peer,
+    SyncOptions options,
     std::function<void(std::shared_ptr<SyncSession>)> on_session) {
   auto partner = store.Partner();
   if (!partner) co_return std::unexpected(partner.error());

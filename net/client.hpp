@@ -13,7 +13,7 @@
 #include "net/secure_channel.hpp"
 #include "net/sync_session.hpp"
 #include "net/unpair_notice.hpp"
-#include "store/shared/shared_store.hpp"
+#include "store/shared/sync_port.hpp"
 
 namespace inch::net {
 
@@ -28,8 +28,8 @@ awaitable<Result<std::shared_ptr<Connection>>> Dial(tcp::endpoint peer);
 // handshake failed (not our partner, or it unpaired us), kProtocol.
 // `on_session` (optional) sees the session once it runs (daemon pushes).
 awaitable<Result<SyncStats>> SyncWith(
-    store::SharedStore& store, const crypto::Secret& my_secret,
-    tcp::endpoint peer, SyncOptions options,
+    store::SyncPort& store, const crypto::Secret& my_secret, tcp::endpoint peer,
+    SyncOptions options,
     std::function<void(std::shared_ptr<SyncSession>)> on_session = {});
 
 // Delivers a pending unpair notice to `peer` (dial, handshake with the old

@@ -16,7 +16,7 @@
 #include "crypto/identity.hpp"
 #include "net/asio.hpp"
 #include "net/sync_session.hpp"
-#include "store/shared/shared_store.hpp"
+#include "store/shared/sync_port.hpp"
 
 namespace inch::net {
 
@@ -32,7 +32,7 @@ struct DaemonConfig {
   const crypto::Secret* local_key = nullptr;   // opens the pending notice
   // Opens shared.db afresh (each session gets its own handle, so pairing
   // or unpairing by another process is always seen).
-  std::function<Result<std::unique_ptr<store::SharedStore>>()> open_store;
+  std::function<Result<std::unique_ptr<store::SyncPort>>()> open_store;
   // Told the bound address once listening (the CLI logs it).
   std::function<void(const tcp::endpoint&)> on_listening;
   std::chrono::milliseconds initial_backoff{1000};
@@ -69,7 +69,7 @@ class Daemon {
   std::optional<asio::posix::stream_descriptor> inotify_;
   asio::steady_timer dial_wake_;
   asio::steady_timer all_done_;
-  std::unique_ptr<store::SharedStore> watch_store_;
+  std::unique_ptr<store::SyncPort> watch_store_;
   std::shared_ptr<SyncSession> session_;
   std::vector<std::weak_ptr<Connection>> unauthenticated_;
   std::uint64_t last_counter_ = 0;

@@ -12,7 +12,7 @@
 namespace inch::net {
 
 SyncSession::SyncSession(std::unique_ptr<SecureChannel> channel,
-                         store::SharedStore& store, SyncOptions options)
+                         store::SyncPort& store, SyncOptions options)
     : channel_(std::move(channel)),
       store_(store),
       options_(options),
@@ -391,6 +391,17 @@ awaitable<Status> SyncSession::WriterSteps() {
     if (sent_batch) continue;
     if (Converged()) {
       stats_.converged = true;
+      // "Last sync" for people: once per convergence (a live session
+      // converges again after each change it carries).
+      const DoneCounts now{stats_.batches_sent, stats_.batches_applied};
+      if (!noted_sync_ || noted_sync_->sent != now.sent ||
+          noted_sync_->applied != now.applied) {
+        if (auto st = store_.NoteSynced(); !st) {
+          spdlog::warn("sync: cannot record the time of this sync: {}",
+                       st.error().message);
+        }
+        noted_sync_ = now;
+      }
       if (!options_.live) {
         conn.ShutdownSend();  // the peer reads EOF after our last frame
         co_return Status{};

@@ -16,7 +16,7 @@
 #include "common/error.hpp"
 #include "net/asio.hpp"
 #include "net/secure_channel.hpp"
-#include "store/shared/shared_store.hpp"
+#include "store/shared/sync_port.hpp"
 
 namespace inch::net {
 
@@ -64,7 +64,7 @@ struct SyncStats {
 class SyncSession : public std::enable_shared_from_this<SyncSession> {
  public:
   // `store` must outlive the session.
-  SyncSession(std::unique_ptr<SecureChannel> channel, store::SharedStore& store,
+  SyncSession(std::unique_ptr<SecureChannel> channel, store::SyncPort& store,
               SyncOptions options);
 
   // Runs the session to its end. One-shot: ok once converged; kUnreachable
@@ -99,7 +99,7 @@ class SyncSession : public std::enable_shared_from_this<SyncSession> {
   void Abort(const Error& error);  // records the first error, closes
 
   std::unique_ptr<SecureChannel> channel_;
-  store::SharedStore& store_;
+  store::SyncPort& store_;
   SyncOptions options_;
   std::string peer_;
   asio::steady_timer wake_;
@@ -118,6 +118,7 @@ class SyncSession : public std::enable_shared_from_this<SyncSession> {
   bool unpair_received_ = false;
   // Rollback recovery: I asked the peer for my ops back (until its last
   // Returned frame), and/or the peer asked me for its ops from here.
+  std::optional<DoneCounts> noted_sync_;  // counts at the last NoteSynced
   bool recovering_ = false;
   bool recovery_tried_ = false;
   std::optional<std::uint64_t> return_from_;

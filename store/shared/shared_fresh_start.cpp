@@ -131,16 +131,16 @@ Status SharedStore::ErasePartner() {
   {
     auto tx = Transaction::Begin(db);
     if (!tx) return std::unexpected(tx.error());
-    if (auto s =
-            db.Exec("DELETE FROM ops WHERE author = 1;"
-                    "DELETE FROM ops WHERE item IN (SELECT id FROM items WHERE "
-                    "author = 1);"
-                    "DELETE FROM items WHERE author = 1;"
-                    "DELETE FROM consents WHERE author = 1;"
-                    "DELETE FROM private_answers;"
-                    "DELETE FROM partner;"
-                    "UPDATE meta SET value = 0 WHERE key IN ('received',"
-                    "  'partner_items', 'partner_ops', 'partner_bytes');");
+    if (auto s = db.Exec(
+            "DELETE FROM ops WHERE author = 1;"
+            "DELETE FROM ops WHERE item IN (SELECT id FROM items WHERE "
+            "author = 1);"
+            "DELETE FROM items WHERE author = 1;"
+            "DELETE FROM consents WHERE author = 1;"
+            "DELETE FROM private_answers;"
+            "DELETE FROM partner;"
+            "UPDATE meta SET value = 0 WHERE key IN ('received', 'last_sync',"
+            "  'partner_items', 'partner_ops', 'partner_bytes');");
         !s) {
       return s;
     }

@@ -83,10 +83,16 @@ Status SharedStore::Impl::MacGateRecordsV4() {
     auto plain = crypto::Open(local_key, st.ColumnBlob(1),
                               AsBytes(AtRestAd("answers", kPartner, n)));
     if (!plain) return Fail(Errc::kCorrupt, "a private answer does not open");
+    if (plain->size() != 1 || (*plain)[0] < 1 || (*plain)[0] > 2) {
+      crypto::Wipe(*plain);
+      return Fail(Errc::kCorrupt, "a private answer does not open");
+    }
     Bytes id = AnswerRowId(n);
-    Bytes sealed =
-        crypto::Seal(local_key, *plain, AsBytes("answers/" + ToHex(id)));
+    const Bytes moved_plain =
+        AnswerPlaintext(n, static_cast<PrivateAnswer>((*plain)[0]));
     crypto::Wipe(*plain);
+    Bytes sealed =
+        crypto::Seal(local_key, moved_plain, AsBytes("answers/" + ToHex(id)));
     moved.emplace_back(std::move(id), std::move(sealed));
   }
   for (const auto& [id, sealed] : moved) {

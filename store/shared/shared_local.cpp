@@ -1,6 +1,8 @@
 // SharedStore local changes: every change a user makes becomes one op in my
 // log, in its own transaction, after validation against the current state.
 // Nothing here decides what leaves the node: that is the Outbox's gate.
+#include <chrono>
+
 #include "common/check.hpp"
 #include "crypto/aead.hpp"
 #include "store/shared/op_codec.hpp"
@@ -389,7 +391,7 @@ Status SharedStore::AnswerPrivately(ItemId partner_wish, PrivateAnswer answer) {
     return Fail(Errc::kInvalidInput,
                 "private answers are for your partner's wishes");
   }
-  const Bytes plain{static_cast<std::uint8_t>(v)};
+  const Bytes plain = AnswerPlaintext(partner_wish.n, answer);
   const Bytes id = impl_->AnswerRowId(partner_wish.n);
   auto st = impl_->db->Prepare(
       "INSERT INTO private_answers(id, answer) VALUES (?, ?)"
@@ -412,10 +414,21 @@ Result<std::optional<PrivateAnswer>> SharedStore::PrivateAnswerFor(
   if (!*row) return std::optional<PrivateAnswer>();
   auto plain = crypto::Open(impl_->local_key, st.ColumnBlob(0),
                             AsBytes("answers/" + ToHex(id)));
-  if (!plain || plain->size() != 1 || (*plain)[0] < 1 || (*plain)[0] > 2) {
+  if (!plain || plain->size() != 9 || (*plain)[0] < 1 || (*plain)[0] > 2) {
     return Fail(Errc::kCorrupt, "a private answer does not open");
   }
   return std::optional<PrivateAnswer>(static_cast<PrivateAnswer>((*plain)[0]));
+}
+
+Status SharedStore::NoteSynced() {
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                      std::chrono::system_clock::now().time_since_epoch())
+                      .count();
+  return impl_->SetMeta("last_sync", static_cast<std::int64_t>(ms));
+}
+
+Result<std::int64_t> SharedStore::LastSync() {
+  return impl_->Meta("last_sync");
 }
 
 Result<std::uint64_t> SharedStore::LocalChangeCounter() {

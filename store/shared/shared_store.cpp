@@ -78,6 +78,7 @@ constexpr const char* kMigrations[] = {
     "  CAST(total(length(body)) AS INTEGER) FROM ops WHERE author = 1;"
     // ... and the gate's rows get MACs, private answers keyed ids (both
     // filled in by MacGateRecordsV4 in the same transaction).
+    "INSERT INTO meta(key, value) VALUES ('last_sync', 0);"
     "ALTER TABLE pending ADD COLUMN mac BLOB;"
     "ALTER TABLE releases ADD COLUMN mac BLOB;"
     "ALTER TABLE consents ADD COLUMN mac BLOB;"
@@ -113,6 +114,13 @@ crypto::RecordMac SharedStore::Impl::ConsentMac(std::int64_t author,
                                                 std::int64_t hlc,
                                                 std::int64_t value) const {
   return crypto::MacRecord(record_key, "consents", {author, kind, hlc, value});
+}
+
+Bytes AnswerPlaintext(std::uint64_t n, PrivateAnswer answer) {
+  Bytes plain{static_cast<std::uint8_t>(answer)};
+  for (int shift = 56; shift >= 0; shift -= 8)
+    plain.push_back(static_cast<std::uint8_t>(n >> shift));
+  return plain;
 }
 
 Bytes SharedStore::Impl::AnswerRowId(std::uint64_t n) const {

@@ -17,15 +17,10 @@
 #include "common/error.hpp"
 #include "crypto/secret.hpp"
 #include "store/shared/state.hpp"
+#include "store/shared/sync_port.hpp"
 #include "store/sqlite.hpp"
 
 namespace inch::store {
-
-struct PartnerInfo {
-  Bytes public_key;  // 32 bytes, pinned at pairing
-  std::string node_id;
-  std::string last_address;  // "" when unknown
-};
 
 // What `inch preview` shows: each of my items and notes with where it is.
 enum class PreviewState {
@@ -65,7 +60,7 @@ inline constexpr std::uint64_t kMaxPartnerBytes = 32ull << 20;
 // How far ahead of this node's clock a partner's op may be stamped.
 inline constexpr std::uint64_t kMaxClockSkewMs = 24ull * 60 * 60 * 1000;
 
-class SharedStore {
+class SharedStore final : public SyncPort {
  public:
   // Opens (or with `create`, creates) shared.db at `path`. `shared_key` =
   // DeriveSubkey(master, kShared) (32 bytes); `my_public_key` = the node's
@@ -75,7 +70,7 @@ class SharedStore {
                                                    crypto::Secret shared_key,
                                                    Bytes my_public_key,
                                                    bool create);
-  ~SharedStore();
+  ~SharedStore() override;
 
   // ---- Pairing (issue 4). ----
   // Pins the partner and keeps the pair secret (sealed at rest), starting
@@ -85,58 +80,34 @@ class SharedStore {
   Status SetPartner(ByteView partner_public_key,
                     const crypto::Secret& pair_secret);
   // nullopt when unpaired.
-  Result<std::optional<PartnerInfo>> Partner();
+  Result<std::optional<PartnerInfo>> Partner() override;
   // kNotFound when unpaired.
-  Result<crypto::Secret> PairSecret();
+  Result<crypto::Secret> PairSecret() override;
   // kNotFound when unpaired.
-  Status SetPartnerAddress(std::string_view host_port);
+  Status SetPartnerAddress(std::string_view host_port) override;
   // Unpair: the partner's ops, items, keys, consents, private answers and
   // pin are gone; my log starts afresh (my wishes and gives become drafts
   // with no reference to the partner's items; my notes, responses and
   // consents go; release numbers start again at 1). Checkpoints the WAL.
   // Idempotent.
-  Status ErasePartner();
+  Status ErasePartner() override;
 
   // ---- Sync core (transport-agnostic). ----
   // A sealed op on the wire = 8-byte big-endian release seq | Seal(pair key,
   // Op, AD = "inch-op v1" | author public key | seq-BE), padded to 64 bytes.
   // The pair key is BLAKE2b-256 keyed with the pair secret of "inch-op-key v1".
   // Highest contiguous release seq received from the partner (0 = none).
-  Result<std::uint64_t> ReceivedUpTo();
-  struct Outgoing {
-    std::vector<Bytes> sealed_ops;
-    std::uint64_t first_seq = 0;  // seq of sealed_ops[0] (0 if empty)
-    std::uint64_t last_seq = 0;   // seq of the last one (0 if empty)
-    bool more = false;            // more ops after last_seq are ready
-  };
+  Result<std::uint64_t> ReceivedUpTo() override;
+  using Outgoing = store::Outgoing;
   // Releases newly eligible ops first (durably), then returns the released
   // ops with seq > partner_has, at most max_ops and about max_bytes (always
   // at least one op if any). kNotFound when unpaired; kProtocol if
   // partner_has is beyond what was ever released.
   Result<Outgoing> Outbox(std::uint64_t partner_has, std::size_t max_ops,
-                          std::size_t max_bytes);
-  // Why this node refused one op of the partner's (wire values, see
-  // docs/PROTOCOL.md "Refused ops").
-  enum class Refusal : std::uint32_t {
-    kInvalid = 1,     // does not open, is sealed as mine, or makes no sense
-    kClockAhead = 2,  // its clock is more than kMaxClockSkew ahead of mine
-    kQuota = 3,       // the pairing's quota of items, ops or bytes is full
-  };
-  struct Refused {
-    std::uint64_t seq = 0;
-    Refusal why = Refusal::kInvalid;
-  };
-  struct Applied {
-    std::uint64_t received_up_to = 0;
-    std::size_t applied = 0;
-    std::size_t duplicates = 0;
-    // Ops refused one by one: each is kept as an erased header (its number
-    // counts as received, its content is dropped), so one bad op never
-    // blocks the ones after it.
-    std::vector<Refused> refused;
-    bool partner_unpaired =
-        false;  // an Unpair op arrived: sync, then ErasePartner()
-  };
+                          std::size_t max_bytes) override;
+  using Refusal = store::Refusal;
+  using Refused = store::Refused;
+  using Applied = store::Applied;
   // Validates and applies ops from the partner in ONE transaction, durable
   // on return. Duplicates (seq <= received) are skipped. An op that does
   // not open, makes no sense here, runs ahead of my clock or exceeds the
@@ -153,24 +124,30 @@ class SharedStore {
   // The same over views (the bytes must outlive the call): a network
   // receiver applies the ops where they were parsed, without copies.
   Result<std::vector<Applied>> ApplyBatchesFromPartner(
-      std::span<const std::span<const ByteView>> batches);
+      std::span<const std::span<const ByteView>> batches) override;
   // ---- Rollback recovery (docs/PROTOCOL.md §8.11). ----
   // The highest release number given so far (0: none).
-  Result<std::uint64_t> ReleasedUpTo();
+  Result<std::uint64_t> ReleasedUpTo() override;
   // The partner's ops this node holds with seq >= from, sealed for the
   // partner as on the wire (erased ones as erased headers), in order, at
   // most max_ops and about max_bytes. What a partner that lost the tail of
   // its log asks for back. kNotFound when unpaired.
   Result<Outgoing> ReturnPartnerOps(std::uint64_t from, std::size_t max_ops,
-                                    std::size_t max_bytes);
+                                    std::size_t max_bytes) override;
   // Takes back my own ops that the partner returned, starting at my next
   // release number, in ONE durable transaction: each becomes released
   // again under its number (see shared_recovery.cpp for pending copies and
   // renumbered later items). Returns how many. kProtocol if out of order.
-  Result<std::size_t> RecoverMine(std::span<const ByteView> sealed_ops);
+  Result<std::size_t> RecoverMine(
+      std::span<const ByteView> sealed_ops) override;
+
+  // When a sync session last converged (Unix ms; 0: never), recorded by
+  // every session, inch sync's and the daemon's alike.
+  Status NoteSynced() override;
+  Result<std::int64_t> LastSync();
 
   // Bumps on every local op; a daemon polls it cheaply to push changes.
-  Result<std::uint64_t> LocalChangeCounter();
+  Result<std::uint64_t> LocalChangeCounter() override;
 
   // ---- Local changes (the CLI). All kInvalidInput on bad text (empty,
   // > 4 KiB, not UTF-8), importance outside 1..5; kNotFound on unknown or

@@ -186,6 +186,11 @@ class SharedStore::Impl {
 
 std::string AtRestAd(std::string_view table, int author, std::uint64_t a);
 
+// A private answer at rest, sealed under the local key with AD "answers/" +
+// hex(row id): the answer (1 not yet, 2 no), then the wish number (8 bytes
+// big-endian), so a key rotation can recompute the keyed row id.
+Bytes AnswerPlaintext(std::uint64_t n, PrivateAnswer answer);
+
 // The plain-words error for a gate record that does not check.
 std::unexpected<Error> TamperedGate(std::string_view what);
 

@@ -221,6 +221,8 @@ TEST_F(NetE2eTest, ConnectedDaemonsDeliverANoteWithoutAManualSync) {
   Ok(b_, {"thank", "Thank you for " + note});
   EXPECT_TRUE(Eventually([&] { return NotesHave(a_, note); }))
       << "the note never reached a";
+  // a never ran `inch sync`: its daemon's sessions say when it last synced.
+  EXPECT_TRUE(Status(a_)["last_sync"].is_string()) << Status(a_).dump();
   serve_a->Signal(SIGTERM);
   serve_b->Signal(SIGTERM);
   EXPECT_EQ(serve_a->Wait().exit_code, 0);

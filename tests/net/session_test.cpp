@@ -13,7 +13,9 @@
 #include "net/pairing.hpp"
 #include "net/secure_channel.hpp"
 #include "net/sync_session.hpp"
+#include "store/shared/op_codec.hpp"
 #include "store/shared/shared_store.hpp"
+#include "tests/net/fake_sync_port.hpp"
 
 namespace inch::net {
 namespace {
@@ -78,32 +80,44 @@ class NetTest : public ::testing::Test {
 
   // One sync between a (dialer) and b (listener).
   std::pair<Result<SyncStats>, Result<SyncStats>> Sync(Node& a, Node& b) {
+    auto secret = a.store->PairSecret();
+    EXPECT_TRUE(secret.has_value());
+    return SyncPorts(*a.store, a.id, *b.store, b.id, *secret);
+  }
+
+  // One sync between two sync ports (a dials b) over a real channel.
+  std::pair<Result<SyncStats>, Result<SyncStats>> SyncPorts(
+      store::SyncPort& port_a, const crypto::Identity& id_a,
+      store::SyncPort& port_b, const crypto::Identity& id_b,
+      const crypto::Secret& secret) {
+    struct Side {
+      const crypto::Identity& id;
+      store::SyncPort& store;
+    } a{id_a, port_a}, b{id_b, port_b};
+    const crypto::Secret* secret_a = &secret;
+    const crypto::Secret* secret_b = &secret;
     auto acceptor = Listen();
     auto endpoint = acceptor.local_endpoint();
     std::optional<Result<SyncStats>> ra, rb;
-    auto secret_a = a.store->PairSecret();
-    auto secret_b = b.store->PairSecret();
-    EXPECT_TRUE(secret_a && secret_b);
     auto server = [&]() -> awaitable<Result<SyncStats>> {
       auto socket = co_await acceptor.async_accept(use_awaitable);
-      std::vector<PeerKeys> keys{
-          {&b.id.secret_key, a.id.public_key, &*secret_b}};
+      std::vector<PeerKeys> keys{{&b.id.secret_key, a.id.public_key, secret_b}};
       auto conn = Connection::Create(std::move(socket));
       auto ch = co_await SecureChannel::Accept(conn, keys, nullptr);
       if (!ch) co_return std::unexpected(ch.error());
-      auto session = std::make_shared<SyncSession>(std::move(*ch), *b.store,
-                                                   SyncOptions{});
+      auto session =
+          std::make_shared<SyncSession>(std::move(*ch), b.store, SyncOptions{});
       co_return co_await session->Run();
     };
     auto client = [&]() -> awaitable<Result<SyncStats>> {
       tcp::socket socket(io_);
       co_await socket.async_connect(endpoint, use_awaitable);
-      PeerKeys keys{&a.id.secret_key, b.id.public_key, &*secret_a};
+      PeerKeys keys{&a.id.secret_key, b.id.public_key, secret_a};
       auto conn = Connection::Create(std::move(socket));
       auto ch = co_await SecureChannel::Initiate(conn, keys);
       if (!ch) co_return std::unexpected(ch.error());
-      auto session = std::make_shared<SyncSession>(std::move(*ch), *a.store,
-                                                   SyncOptions{});
+      auto session =
+          std::make_shared<SyncSession>(std::move(*ch), a.store, SyncOptions{});
       co_return co_await session->Run();
     };
     Spawn(io_, server(), rb);
@@ -462,6 +476,166 @@ TEST_F(NetTest, AnUnknownMessageTypeEndsTheSessionAndChangesNothing) {
   auto [ra2, rb2] = Sync(a, b);
   ASSERT_TRUE(ra2.has_value() && rb2.has_value());
   EXPECT_EQ(SharedView(a), SharedView(b));
+}
+
+// A hostile or buggy partner sends one op this node must refuse, then a
+// good one: the refusal is named in the Ack, the good op applies, and the
+// sequence moves on, so no later sync is stuck behind it.
+TEST_F(NetTest, ARefusedOpIsNamedInTheAckAndBlocksNothing) {
+  Node a, b;
+  PinBoth(a, b);
+  auto acceptor = Listen();
+  auto endpoint = acceptor.local_endpoint();
+  auto secret_a = a.store->PairSecret();
+  auto secret_b = b.store->PairSecret();
+  ASSERT_TRUE(secret_a && secret_b);
+  std::optional<Result<SyncStats>> rb;
+  auto server = [&]() -> awaitable<Result<SyncStats>> {
+    auto socket = co_await acceptor.async_accept(use_awaitable);
+    std::vector<PeerKeys> keys{{&b.id.secret_key, a.id.public_key, &*secret_b}};
+    auto ch = co_await SecureChannel::Accept(
+        Connection::Create(std::move(socket)), keys, nullptr);
+    if (!ch) co_return std::unexpected(ch.error());
+    auto session =
+        std::make_shared<SyncSession>(std::move(*ch), *b.store, SyncOptions{});
+    co_return co_await session->Run();
+  };
+  std::optional<proto::SyncAck> ack;
+  std::optional<Status> sent;
+  auto client = [&]() -> awaitable<Status> {
+    tcp::socket socket(io_);
+    co_await socket.async_connect(endpoint, use_awaitable);
+    PeerKeys keys{&a.id.secret_key, b.id.public_key, &*secret_a};
+    auto ch = co_await SecureChannel::Initiate(
+        Connection::Create(std::move(socket)), keys);
+    if (!ch) co_return std::unexpected(ch.error());
+    proto::WireMessage hello;
+    hello.mutable_hello()->set_version(kProtocolVersion);
+    if (auto st = co_await (*ch)->Send(hello); !st) co_return st;
+    const crypto::Secret op_key = store::PairOpKey(*secret_a);
+    proto::Op bad, good;
+    bad.set_seq(1);
+    bad.set_hlc(1);
+    bad.mutable_create()->set_n(1);
+    bad.mutable_create()->set_type(proto::WISH);
+    bad.mutable_create()->set_text("importance nine");
+    bad.mutable_create()->set_importance(9);
+    good.set_seq(2);
+    good.set_hlc(2);
+    good.mutable_note()->set_n(2);
+    good.mutable_note()->set_text("a good note");
+    proto::WireMessage batch;
+    for (const proto::Op* op : {&bad, &good}) {
+      Bytes wire = store::SealWireOp(op_key, a.id.public_key, *op);
+      batch.mutable_batch()->add_ops()->assign(wire.begin(), wire.end());
+    }
+    if (auto st = co_await (*ch)->Send(batch); !st) co_return st;
+    for (;;) {
+      auto m = co_await (*ch)->Receive();
+      if (!m) break;
+      if (m->has_ack()) {
+        ack = m->ack();
+        break;
+      }
+    }
+    (*ch)->connection().Close();
+    co_return Status{};
+  };
+  Spawn(io_, server(), rb);
+  Spawn(io_, client(), sent);
+  ASSERT_TRUE(RunToCompletion(io_));
+  io_.restart();
+  ASSERT_TRUE(ack.has_value()) << "no Ack for the batch";
+  EXPECT_EQ(ack->received_up_to(), 2u);
+  ASSERT_EQ(ack->refused_size(), 1);
+  EXPECT_EQ(ack->refused(0).seq(), 1u);
+  EXPECT_EQ(ack->refused(0).reason(),
+            static_cast<std::uint32_t>(store::SharedStore::Refusal::kInvalid));
+  EXPECT_EQ(*b.store->ReceivedUpTo(), 2u);
+  auto held = b.store->SharedState();
+  ASSERT_TRUE(held.has_value());
+  EXPECT_EQ(held->items.size(), 1u);  // the note, not the refused wish
+}
+
+// a's store is restored from a copy after b received more of a's ops: the
+// next real session detects it, takes a's ops back from b, and converges.
+TEST_F(NetTest, ASessionRecoversARolledBackLog) {
+  Node a, b;
+  PinBoth(a, b);
+  for (Node* n : {&a, &b})
+    ASSERT_TRUE(n->store->SetConsent(store::ConsentKind::kLists, true));
+  auto w1 = a.store->AddWish("before the copy", 3);
+  ASSERT_TRUE(w1 && a.store->Share(*w1));
+  auto [r1a, r1b] = Sync(a, b);
+  ASSERT_TRUE(r1a && r1b);
+  // A copy of the whole store as a backup takes it: the file and its WAL.
+  a.store.reset();
+  const std::string db = (a.dir.path / "shared.db").string();
+  const std::string copy = (a.dir.path / "copy.db").string();
+  for (const char* ext : {"", "-wal", "-shm"}) {
+    if (fs::exists(db + ext)) fs::copy_file(db + ext, copy + ext);
+  }
+  a.Reopen();
+  auto w2 = a.store->AddWish("after the copy", 3);
+  ASSERT_TRUE(w2 && a.store->Share(*w2));
+  auto [r2a, r2b] = Sync(a, b);
+  ASSERT_TRUE(r2a && r2b);
+  a.store.reset();
+  for (const char* ext : {"", "-wal", "-shm"}) {
+    fs::remove(db + ext);
+    if (fs::exists(copy + ext)) fs::copy_file(copy + ext, db + ext);
+  }
+  a.Reopen();
+  auto w3 = a.store->AddWish("after the restore", 3);
+  ASSERT_TRUE(w3 && a.store->Share(*w3));
+  auto [ra, rb] = Sync(a, b);
+  ASSERT_TRUE(ra.has_value()) << ra.error().message;
+  ASSERT_TRUE(rb.has_value()) << rb.error().message;
+  EXPECT_GT(ra->ops_recovered, 0u);
+  EXPECT_EQ(SharedView(a), SharedView(b));
+  auto state = b.store->CurrentState();
+  ASSERT_TRUE(state.has_value());
+  EXPECT_EQ(state->items.size(), 3u);
+}
+
+// The session alone, against the in-memory fake port: both directions
+// converge over many batches, each side records the sync once.
+TEST_F(NetTest, TheSessionConvergesBetweenTwoFakePorts) {
+  testing::FakeSyncPort a, b;
+  for (int i = 0; i < 2500; ++i) a.AddOp();
+  for (int i = 0; i < 7; ++i) b.AddOp();
+  const auto id_a = crypto::GenerateIdentity(),
+             id_b = crypto::GenerateIdentity();
+  const auto secret = crypto::Secret::Random(32);
+  auto [ra, rb] = SyncPorts(a, id_a, b, id_b, secret);
+  ASSERT_TRUE(ra.has_value()) << ra.error().message;
+  ASSERT_TRUE(rb.has_value()) << rb.error().message;
+  EXPECT_TRUE(ra->converged && rb->converged);
+  EXPECT_EQ(b.received(), a.mine());
+  EXPECT_EQ(a.received(), b.mine());
+  EXPECT_GE(ra->batches_sent, 2u);
+  EXPECT_EQ(a.synced(), 1);
+  EXPECT_EQ(b.synced(), 1);
+}
+
+// The recovery exchange alone: the fake that lost its tail asks, the other
+// returns it, and both converge with every op on both sides.
+TEST_F(NetTest, TheSessionRecoversBetweenTwoFakePorts) {
+  testing::FakeSyncPort a, b;
+  for (int i = 0; i < 1200; ++i) a.AddOp();
+  const auto id_a = crypto::GenerateIdentity(),
+             id_b = crypto::GenerateIdentity();
+  const auto secret = crypto::Secret::Random(32);
+  auto [r1a, r1b] = SyncPorts(a, id_a, b, id_b, secret);
+  ASSERT_TRUE(r1a && r1b);
+  const auto all = a.mine();
+  a.LoseTail(5);
+  auto [ra, rb] = SyncPorts(a, id_a, b, id_b, secret);
+  ASSERT_TRUE(ra.has_value()) << ra.error().message;
+  ASSERT_TRUE(rb.has_value()) << rb.error().message;
+  EXPECT_EQ(ra->ops_recovered, 1195u);
+  EXPECT_EQ(a.mine(), all);
+  EXPECT_EQ(b.received(), all);
 }
 
 TEST_F(NetTest, LargeSyncUsesManyBatches) {
