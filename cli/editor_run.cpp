@@ -69,14 +69,17 @@ int TakeSignal(const sigset_t& set, Clock::duration timeout) {
 }
 
 std::string Failed(const std::string& editor, int status) {
-  std::string how =
-      WIFEXITED(status)
-          ? (WEXITSTATUS(status) == 127
-                 ? "could not be started: set EDITOR to your editor, for "
-                   "example `export EDITOR=nano`"
-                 : "exited with status " + std::to_string(WEXITSTATUS(status)))
-          : "was stopped by " + SignalName(WTERMSIG(status));
-  return "the editor (" + editor + ") " + how + "; nothing was saved";
+  std::string out = "the editor (" + editor + ") ";
+  if (WIFEXITED(status) && WEXITSTATUS(status) == 127) {
+    return out +
+           "could not be started, so nothing was saved: set EDITOR to your "
+           "editor, for example `export EDITOR=nano`";
+  }
+  return out +
+         (WIFEXITED(status)
+              ? "exited with status " + std::to_string(WEXITSTATUS(status))
+              : "was stopped by " + SignalName(WTERMSIG(status))) +
+         ", so nothing was saved";
 }
 
 }  // namespace

@@ -18,12 +18,13 @@ using test::RunResult;
 
 // The fake editor records where its file is (and that it is on tmpfs, mode
 // 0700), writes the marker into it, then `stop` (a signal, a failure).
+// The script holds the marker in two halves, so it is no hit itself.
 std::string StoppingEditor(const std::string& marker, const std::string& stop) {
   return "printf '%s\\n' \"$1\" > @ROOT@/where\n"
          "stat -f -c %T \"$(dirname \"$1\")\" > @ROOT@/fstype\n"
          "stat -c %a \"$(dirname \"$1\")\" > @ROOT@/mode\n"
-         "printf '" +
-         marker + "\\n' > \"$1\"\n" + stop;
+         "printf '%s%s\\n' '" +
+         marker.substr(0, 8) + "' '" + marker.substr(8) + "' > \"$1\"\n" + stop;
 }
 
 struct StopCase {
