@@ -119,7 +119,9 @@ Result<std::string> EditInEditor(const EntryRequest& request) {
 
 std::string EditorBuffer(std::string_view initial, std::string_view question,
                          char comment) {
-  std::string out(initial);
+  std::string out;
+  out.reserve(initial.size() + question.size() + 128);  // one allocation
+  out.append(initial);
   StripTrailingNewlines(out);
   out += "\n\n";
   if (!question.empty()) {
