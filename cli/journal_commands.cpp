@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "cli/commands.hpp"
+#include "cli/passphrase_input.hpp"
 #include "cli/prompts.hpp"
 #include "cli/text_input.hpp"
 
@@ -78,12 +79,15 @@ Status Write(Context& ctx, WriteArgs& args) {
   // Unlock before the person spends time typing.
   auto journal = ctx.OpenJournal();
   if (!journal) return std::unexpected(journal.error());
-  std::optional<std::string> arg;
-  if (args.text_opt->count() > 0) arg = args.text;
-  if (!arg && prompt_id) {
-    ctx.out().Hint(std::string(FindPrompt(*prompt_id)->text));
+  EntryRequest request;
+  if (args.text_opt->count() > 0) request.arg = &args.text;
+  if (prompt_id) request.question = FindPrompt(*prompt_id)->text;
+  request.command = "inch journal write";
+  // The editor shows the question in its buffer; piped text gets it here.
+  if (!request.arg && prompt_id && !StdinIsTerminal()) {
+    ctx.out().Hint(std::string(request.question));
   }
-  auto text = ReadEntryText(arg, "", *files);
+  auto text = ReadEntryText(request, *files);
   WipeString(args.text);
   if (!text) return std::unexpected(text.error());
   store::JournalEntry entry;
@@ -178,9 +182,16 @@ Status Edit(Context& ctx, const std::string& id_text, WriteArgs& args) {
   if (!journal) return std::unexpected(journal.error());
   auto entry = (*journal)->Get(*id);
   if (!entry) return std::unexpected(EntryError(entry.error(), *id));
-  std::optional<std::string> arg;
-  if (args.text_opt->count() > 0) arg = args.text;
-  auto text = ReadEntryText(arg, entry->text, *files);
+  EntryRequest request;
+  if (args.text_opt->count() > 0) request.arg = &args.text;
+  request.initial = entry->text;
+  if (entry->prompt_id) {
+    if (const GuidedPrompt* p = FindPrompt(*entry->prompt_id)) {
+      request.question = p->text;
+    }
+  }
+  request.command = "inch journal edit " + std::to_string(*id);
+  auto text = ReadEntryText(request, *files);
   WipeString(args.text);
   if (!text) {
     WipeString(entry->text);

@@ -1,26 +1,28 @@
 // Entry text from an argument, the editor or stdin; see text_input.hpp.
 #include "cli/text_input.hpp"
 
-#include <dirent.h>
 #include <sodium.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstdlib>
-#include <cstring>
-#include <vector>
 
+#include "cli/edit_folder.hpp"
+#include "cli/editor_run.hpp"
 #include "cli/passphrase_input.hpp"
 
 namespace inch::cli {
 namespace {
 
 constexpr std::size_t kMaxStdinBytes = 1024 * 1024;
+constexpr std::string_view kCommentChars = "#;@!$%^&|:";
 
 void StripTrailingNewlines(std::string& s) {
   while (!s.empty() && (s.back() == '\n' || s.back() == '\r')) s.pop_back();
+}
+
+bool Blank(std::string_view line) {
+  return line.find_first_not_of(" \t\r\n") == std::string_view::npos;
 }
 
 Result<std::string> ReadStdin() {
@@ -41,96 +43,144 @@ Result<std::string> ReadStdin() {
   return out;
 }
 
-// A private folder for the editor's file: on tmpfs when possible so the
-// plaintext never reaches a disk.
-Result<std::string> MakeEditDir(const HomeFiles& home) {
-  std::string base;
-  const char* xdg = std::getenv("XDG_RUNTIME_DIR");
-  if (xdg != nullptr && xdg[0] == '/') {
-    base = std::string(xdg) + "/inch";
-    ::mkdir(base.c_str(), 0700);
-    struct stat st {};
-    // Only a folder that is ours and private; else fall back to the home.
-    if (::lstat(base.c_str(), &st) != 0 || !S_ISDIR(st.st_mode) ||
-        st.st_uid != ::getuid() || (st.st_mode & 077) != 0) {
-      base.clear();
-    }
-  }
-  if (base.empty()) base = home.dir;
-  std::string tmpl = base + "/.edit-XXXXXX";
-  std::vector<char> name(tmpl.begin(), tmpl.end());
-  name.push_back('\0');
-  if (::mkdtemp(name.data()) == nullptr) {  // mode 0700
-    return Fail(Errc::kIo, "cannot create a private folder in " + base);
-  }
-  return std::string(name.data());
-}
-
-// Zeroes and removes everything in `dir` (the file, editor swap/backup
-// files), then the folder.
-void ShredDir(const std::string& dir) {
-  if (DIR* d = ::opendir(dir.c_str())) {
-    std::vector<std::string> names;
-    while (dirent* e = ::readdir(d)) {
-      std::string n = e->d_name;
-      if (n != "." && n != "..") names.push_back(n);
-    }
-    ::closedir(d);
-    for (const auto& n : names) ShredFile(dir + "/" + n);
-  }
-  ::rmdir(dir.c_str());
-}
-
-Result<std::string> RunEditor(std::string_view initial, const HomeFiles& home) {
-  auto dir = MakeEditDir(home);
-  if (!dir) return std::unexpected(dir.error());
-  std::string path = *dir + "/entry.txt";
-  std::string content(initial);
-  if (auto ok = WriteFileAtomic(path, content); !ok) {
-    ShredDir(*dir);
-    return std::unexpected(ok.error());
-  }
-  WipeString(content);
+std::string EditorCommand() {
   const char* editor = std::getenv("VISUAL");
   if (editor == nullptr || *editor == '\0') editor = std::getenv("EDITOR");
   if (editor == nullptr || *editor == '\0') editor = "vi";
-  pid_t pid = ::fork();
-  if (pid == 0) {
-    // Through the shell so EDITOR may carry arguments ("code --wait").
-    std::string cmd = std::string(editor) + " \"$1\"";
-    ::execl("/bin/sh", "sh", "-c", cmd.c_str(), "inch-editor", path.c_str(),
-            static_cast<char*>(nullptr));
-    ::_exit(127);
+  return editor;
+}
+
+// Removes the folder (and everything the editor left in it) on every way
+// out of EditInEditor, before EditorSignals lets signals through again.
+class FolderShredder {
+ public:
+  explicit FolderShredder(std::string dir) : dir_(std::move(dir)) {}
+  ~FolderShredder() { ShredFolder(dir_); }
+  FolderShredder(const FolderShredder&) = delete;
+  FolderShredder& operator=(const FolderShredder&) = delete;
+
+ private:
+  std::string dir_;
+};
+
+Result<std::string> EditInEditor(const EntryRequest& request) {
+  EditorSignals signals;  // first: nothing may stop inch while the file lives
+  auto dir = MakeEditFolder();
+  if (!dir) {
+    return Fail(Errc::kIo,
+                "the editor is not started: inch keeps the text you type in "
+                "a private folder in memory, so it never reaches the disk, "
+                "and there is none here (" +
+                    dir.error().message + "). Give the text instead: `" +
+                    request.command +
+                    " \"TEXT\"`, or pipe it: `echo \"...\" | " +
+                    request.command +
+                    "`. Or set XDG_RUNTIME_DIR to a folder of yours with "
+                    "mode 0700 on a tmpfs.");
   }
-  int status = 0;
-  bool ok = pid > 0;
-  while (ok && ::waitpid(pid, &status, 0) < 0) {
-    if (errno != EINTR) ok = false;
-  }
-  if (!ok || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-    ShredDir(*dir);
+  Result<std::string> text = Fail(Errc::kIo, "the editor did not run");
+  const char comment = CommentCharFor(request.initial);
+  {
+    FolderShredder shredder(*dir);
+    std::string path = *dir + "/entry.txt";
+    std::string buffer =
+        EditorBuffer(request.initial, request.question, comment);
+    Status wrote = WriteNewPrivateFile(path, buffer);
+    WipeString(buffer);
+    if (!wrote) return std::unexpected(wrote.error());
+    std::string editor = EditorCommand();
+    if (Status ran = RunEditor(editor, path, signals); !ran) {
+      return std::unexpected(ran.error());
+    }
+    text = ReadFile(path, kMaxStdinBytes);
+  }  // the folder is shredded here
+  signals.Drain();
+  if (signals.caught() != 0) {
+    if (text) WipeString(*text);
     return Fail(Errc::kInvalidInput,
-                std::string("the editor (") + editor +
-                    ") did not finish cleanly; nothing was saved");
+                "stopped by " + SignalName(signals.caught()) +
+                    " after the editor closed: nothing was saved, and the "
+                    "editor's temporary file is wiped");
   }
-  auto text = ReadFile(path, kMaxStdinBytes);
-  ShredDir(*dir);
   if (!text) return std::unexpected(text.error());
-  return text;
+  std::string entry = StripComments(*text, comment);
+  WipeString(*text);
+  if (Blank(entry)) {
+    WipeString(entry);
+    return Fail(Errc::kInvalidInput,
+                std::string("the entry is empty, so nothing was saved (lines "
+                            "starting with ") +
+                    comment + " are left out)");
+  }
+  return entry;
 }
 
 }  // namespace
+
+std::string EditorBuffer(std::string_view initial, std::string_view question,
+                         char comment) {
+  std::string out;
+  out.reserve(initial.size() + question.size() + 128);  // one allocation
+  out.append(initial);
+  StripTrailingNewlines(out);
+  out += "\n\n";
+  if (!question.empty()) {
+    out += comment;
+    out += ' ';
+    out += question;
+    out += '\n';
+  }
+  out += comment;
+  out += " Lines starting with ";
+  out += comment;
+  out += " are ignored. An empty entry cancels.\n";
+  return out;
+}
+
+char CommentCharFor(std::string_view initial) {
+  for (char c : kCommentChars) {
+    bool used = !initial.empty() && initial.front() == c;
+    for (std::size_t i = initial.find('\n'); !used && i != initial.npos;
+         i = initial.find('\n', i + 1)) {
+      used = i + 1 < initial.size() && initial[i + 1] == c;
+    }
+    if (!used) return c;
+  }
+  return kCommentChars.front();
+}
+
+std::string StripComments(std::string_view text, char comment) {
+  std::string out;
+  out.reserve(text.size());  // no reallocation leaves copies behind
+  bool started = false;
+  while (!text.empty()) {
+    std::size_t end = text.find('\n');
+    std::string_view line =
+        text.substr(0, end == text.npos ? text.size() : end + 1);
+    text.remove_prefix(line.size());
+    if (!line.empty() && line.front() == comment) continue;
+    if (!started && Blank(line)) continue;
+    started = true;
+    out += line;
+  }
+  // Trailing blank lines (only whitespace is dropped, nothing secret).
+  while (!out.empty() && std::string_view(" \t\r\n").find(out.back()) !=
+                             std::string_view::npos) {
+    out.pop_back();
+  }
+  return out;
+}
 
 void WipeString(std::string& s) {
   if (!s.empty()) sodium_memzero(s.data(), s.size());
   s.clear();
 }
 
-Result<std::string> ReadEntryText(const std::optional<std::string>& arg,
-                                  std::string_view initial,
+Result<std::string> ReadEntryText(const EntryRequest& request,
                                   const HomeFiles& home) {
-  Result<std::string> text = arg                 ? Result<std::string>(*arg)
-                             : StdinIsTerminal() ? RunEditor(initial, home)
+  SweepStaleEditFolders(home.dir);
+  Result<std::string> text = request.arg ? Result<std::string>(*request.arg)
+                             : StdinIsTerminal() ? EditInEditor(request)
                                                  : ReadStdin();
   if (text) StripTrailingNewlines(*text);
   return text;
