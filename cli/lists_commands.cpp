@@ -1,7 +1,8 @@
 // The shared lists and notes: wish add/edit, give add/edit, share, withdraw,
-// ready, list, answer, choose, done, thank, notes, preview. Every change goes
-// through the shared store as an op; what may leave the node is the store's
-// consent gate's decision, never this file's. The views are in lists_view.cpp.
+// ready, list, answer, choose, done, thank, notes, preview, show. Every change
+// goes through the shared store as an op; what may leave the node is the
+// store's consent gate's decision, never this file's. The views are in
+// lists_view.cpp.
 #include <algorithm>
 #include <memory>
 
@@ -426,6 +427,14 @@ void RegisterListsCommands(CLI::App& app, Context& ctx) {
       ->callback([&ctx] {
         ctx.SetAction([&ctx] { return lists::ShowPreview(ctx); });
       });
+
+  auto show_id = std::make_shared<std::string>();
+  auto* show = app.add_subcommand(
+      "show", "One wish, give or note, its whole text, with its marks");
+  show->add_option("id", *show_id, "The item")->required()->type_name("ID");
+  show->callback([&ctx, show_id] {
+    ctx.SetAction([&ctx, show_id] { return lists::ShowItem(ctx, *show_id); });
+  });
 }
 
 }  // namespace inch::cli

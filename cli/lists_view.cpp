@@ -1,7 +1,10 @@
 // What the lists commands show: `inch list` (easiest first, aligned, the
 // ladder visible), `inch notes`, `inch preview` (exactly what the partner's
 // node holds or will receive from this one) and the shared part of
-// `inch status`. Read-only: nothing here changes the store.
+// `inch status`, and `inch show ID` (one item, whole). Read-only: nothing
+// here changes the store. A partner's text is untrusted: it reaches the
+// terminal only through FirstLine, WrapLine or SafeText (terminal_text.hpp),
+// which also measure it in terminal cells.
 #include <algorithm>
 #include <cstdint>
 #include <map>
@@ -9,6 +12,7 @@
 #include <vector>
 
 #include "cli/lists_format.hpp"
+#include "cli/terminal_text.hpp"
 
 namespace inch::cli::lists {
 namespace {
@@ -18,9 +22,8 @@ using store::ItemKind;
 using store::ItemState;
 using store::kMe;
 
-constexpr std::size_t kTextChars = 44;     // the text column, in code points
+constexpr std::size_t kTextChars = 44;     // the text column, in cells
 constexpr std::size_t kMinTextChars = 16;  // narrower is not worth reading
-constexpr std::size_t kRefChars = 28;      // a referenced item's text
 
 // One aligned line: id, a short column (size or importance), the text (cut
 // to the text column when printed), and a dim state; `relation` becomes a
@@ -33,7 +36,7 @@ struct Section {
   std::vector<Row> rows;
 };
 
-// The code points of text kept in the text column (FirstLine adds "…"):
+// The cells of text kept in the text column (FirstLine adds "…"):
 // kTextChars, fewer (down to kMinTextChars) so that lines fit the reader's
 // width when it is known.
 std::size_t TextColumn(const Output& out, std::size_t before_text,
@@ -45,7 +48,15 @@ std::size_t TextColumn(const Output& out, std::size_t before_text,
   return cols > rest + kMinTextChars ? cols - rest : kMinTextChars;
 }
 
-void PrintSections(const Output& out, const std::vector<Section>& sections) {
+// Whether `shown` (FirstLine of `text`) left something out.
+bool WasCut(std::string_view shown, std::string_view text) {
+  std::string whole = SafeText(text);
+  if (!whole.empty() && whole.back() == '\n') whole.pop_back();
+  return shown != whole;
+}
+
+// Prints the sections aligned; returns whether some text was cut.
+bool PrintSections(const Output& out, const std::vector<Section>& sections) {
   std::size_t wid = 0, wcol = 0, wstate = 0;
   for (const auto& sec : sections) {
     for (const auto& r : sec.rows) {
@@ -65,7 +76,7 @@ void PrintSections(const Output& out, const std::vector<Section>& sections) {
   const std::size_t relation_chars = out.columns() > indent + 3 + kMinTextChars
                                          ? out.columns() - indent - 3
                                          : SIZE_MAX;
-  bool first = true;
+  bool first = true, cut = false;
   for (const auto& sec : sections) {
     if (sec.rows.empty()) continue;
     if (!first) out.Line("");
@@ -73,24 +84,25 @@ void PrintSections(const Output& out, const std::vector<Section>& sections) {
     out.Line(out.Bold(sec.title));
     for (const auto& r : sec.rows) {
       const std::string text = FirstLine(r.text, text_chars);
+      cut = cut || WasCut(text, r.text);
       std::string line = "  " + out.Bold(Pad(r.id, wid)) + "  ";
       if (wcol > 0) line += Pad(r.col, wcol) + "  ";
       line +=
           r.state.empty() ? text : Pad(text, wtext) + "  " + out.Dim(r.state);
       out.Line(line);
       if (!r.relation.empty()) {
-        out.Line(std::string(indent, ' ') +
-                 out.Dim("↳ " + FirstLine(r.relation, relation_chars)));
+        const std::string rel = FirstLine(r.relation, relation_chars);
+        cut = cut || WasCut(rel, r.relation);
+        out.Line(std::string(indent, ' ') + out.Dim("↳ " + rel));
       }
     }
   }
+  return cut;
 }
 
-// Importance as five calm dots (how much a wish reaches its author).
-std::string Dots(int importance) {
-  std::string s;
-  for (int i = 1; i <= 5; ++i) s += i <= importance ? "●" : "○";
-  return s;
+// Said once under a view whose texts were cut.
+void HintShow(const Output& out) {
+  out.Hint("Texts ending in “…” were cut: `inch show ID` shows one whole.");
 }
 
 // The importance of the wish a give answers or is a smaller step of
@@ -121,48 +133,6 @@ void SortEasiestFirst(const store::State& st,
   std::sort(
       items.begin(), items.end(),
       [&](const ItemState* a, const ItemState* b) { return key(a) < key(b); });
-}
-
-std::string RefWords(store::SharedStore& s, const store::State& st,
-                     const ItemId& id) {
-  std::string words = s.FormatId(id);
-  if (auto it = st.items.find(id); it != st.items.end())
-    words += "  “" + FirstLine(it->second.text, kRefChars) + "”";
-  return words;
-}
-
-std::string Relation(store::SharedStore& s, const store::State& st,
-                     const ItemState& it) {
-  std::string rel;
-  if (it.for_item) {
-    rel = std::string("for ") +
-          (it.for_item->author == kMe ? "my wish " : "my partner's wish ") +
-          RefWords(s, st, *it.for_item);
-  }
-  if (it.smaller_than) {
-    if (!rel.empty()) rel += "; ";
-    rel += "a smaller step of " + RefWords(s, st, *it.smaller_than);
-  }
-  return rel;
-}
-
-std::string StateOf(const ItemState& it,
-                    const std::optional<store::PrivateAnswer>& answer) {
-  std::vector<std::string> parts;
-  if (it.id.author == kMe)
-    parts.push_back(it.shared ? "shared" : "private draft");
-  if (it.kind == ItemKind::kGive) {
-    if (it.progress != store::Progress::kOffered)
-      parts.push_back(ProgressName(it.progress));
-    if (it.thanked) parts.push_back("thanked");
-  }
-  if (answer) {
-    parts.push_back(std::string("my private answer: ") +
-                    (*answer == store::PrivateAnswer::kNo ? "no" : "not yet"));
-  }
-  std::string out;
-  for (const auto& p : parts) out += (out.empty() ? "" : " · ") + p;
-  return out;
 }
 
 }  // namespace
@@ -214,7 +184,7 @@ Status ShowList(Context& ctx, bool mine_only, bool partner_only) {
                 "`inch give add TEXT`.");
       return {};
     }
-    PrintSections(ctx.out(), sections);
+    if (PrintSections(ctx.out(), sections)) HintShow(ctx.out());
     return {};
   });
 }
@@ -257,7 +227,8 @@ Status ShowNotes(Context& ctx) {
           Pad(n->id.author == kMe ? "to my partner" : "from my partner", 15);
       const std::string id = Pad(s.FormatId(n->id), wid);
       // Notes are read in full; later lines are indented under the first.
-      std::string_view text = n->text;
+      const std::string safe = SafeText(n->text);
+      std::string_view text = safe;
       const std::size_t indent = Width(head) + 2 + wid + 2;
       // When the width is known, long lines wrap under the first one too.
       const std::size_t cols = ctx.out().columns();
@@ -345,7 +316,7 @@ Status ShowPreview(Context& ctx) {
     } else {
       ctx.out().Line("What my partner's node holds or will receive from me:");
       ctx.out().Line("");
-      PrintSections(ctx.out(), {items, marks, notes});
+      if (PrintSections(ctx.out(), {items, marks, notes})) HintShow(ctx.out());
     }
     auto yn = [](bool on) { return on ? "ready" : "not yet"; };
     ctx.out().Line("");
