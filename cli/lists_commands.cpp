@@ -354,9 +354,11 @@ void RegisterListsCommands(CLI::App& app, Context& ctx) {
   auto* mine_opt = list->add_flag("--mine", *mine, "Only mine");
   list->add_flag("--partner", *partner, "Only my partner's")
       ->excludes(mine_opt);
-  list->callback([&ctx, mine, partner] {
-    ctx.SetAction([&ctx, mine, partner] {
-      return lists::ShowList(ctx, *mine, *partner);
+  auto list_wrap = std::make_shared<bool>(false);
+  list->add_flag("--wrap", *list_wrap, "Whole texts, wrapped, not cut");
+  list->callback([&ctx, mine, partner, list_wrap] {
+    ctx.SetAction([&ctx, mine, partner, list_wrap] {
+      return lists::ShowList(ctx, *mine, *partner, *list_wrap);
     });
   });
 
@@ -422,11 +424,15 @@ void RegisterListsCommands(CLI::App& app, Context& ctx) {
   app.add_subcommand("notes", "Appreciation notes, sent and received")
       ->callback(
           [&ctx] { ctx.SetAction([&ctx] { return lists::ShowNotes(ctx); }); });
-  app.add_subcommand("preview",
-                     "What your partner's node holds or will receive from you")
-      ->callback([&ctx] {
-        ctx.SetAction([&ctx] { return lists::ShowPreview(ctx); });
-      });
+  auto preview_wrap = std::make_shared<bool>(false);
+  auto* preview = app.add_subcommand(
+      "preview", "What your partner's node holds or will receive from you");
+  preview->add_flag("--wrap", *preview_wrap, "Whole texts, wrapped, not cut");
+  preview->callback([&ctx, preview_wrap] {
+    ctx.SetAction([&ctx, preview_wrap] {
+      return lists::ShowPreview(ctx, *preview_wrap);
+    });
+  });
 
   auto show_id = std::make_shared<std::string>();
   auto* show = app.add_subcommand(

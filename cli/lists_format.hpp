@@ -59,10 +59,11 @@ std::size_t Width(std::string_view text);
 // `text` padded with spaces to `width` cells.
 std::string Pad(std::string_view text, std::size_t width);
 
-// The views (lists_view.cpp).
-Status ShowList(Context& ctx, bool mine_only, bool partner_only);
+// The views (lists_view.cpp). With `wrap`, texts are whole, wrapped in
+// their column, instead of cut to one line.
+Status ShowList(Context& ctx, bool mine_only, bool partner_only, bool wrap);
 Status ShowNotes(Context& ctx);
-Status ShowPreview(Context& ctx);
+Status ShowPreview(Context& ctx, bool wrap);
 // `inch show ID`: one item or note, its whole text wrapped to the reader's
 // width, with its marks and what it answers; kNotFound when withdrawn.
 Status ShowItem(Context& ctx, const std::string& id);

@@ -55,8 +55,34 @@ bool WasCut(std::string_view shown, std::string_view text) {
   return shown != whole;
 }
 
-// Prints the sections aligned; returns whether some text was cut.
-bool PrintSections(const Output& out, const std::vector<Section>& sections) {
+// The lines `text` takes in a column of `cells`: its first line cut to fit
+// (FirstLine), or with `wrap` all of it, each line wrapped (SIZE_MAX: no
+// limit). Sets `cut` when something was left out.
+std::vector<std::string> Pieces(std::string_view text, std::size_t cells,
+                                bool wrap, bool& cut) {
+  if (!wrap) {
+    std::string first = FirstLine(text, cells);
+    cut = cut || WasCut(first, text);
+    return {std::move(first)};
+  }
+  const std::string safe = SafeText(text);
+  std::string_view rest = safe;
+  if (rest.ends_with('\n')) rest.remove_suffix(1);
+  std::vector<std::string> out;
+  while (true) {
+    const auto nl = rest.find('\n');
+    for (auto& piece :
+         WrapLine(rest.substr(0, nl), cells == SIZE_MAX ? 0 : cells))
+      out.push_back(std::move(piece));
+    if (nl == std::string_view::npos) return out;
+    rest.remove_prefix(nl + 1);
+  }
+}
+
+// Prints the sections aligned, texts cut to their column or, with `wrap`,
+// whole and wrapped within it; returns whether some text was cut.
+bool PrintSections(const Output& out, const std::vector<Section>& sections,
+                   bool wrap) {
   std::size_t wid = 0, wcol = 0, wstate = 0;
   for (const auto& sec : sections) {
     for (const auto& r : sec.rows) {
@@ -66,34 +92,46 @@ bool PrintSections(const Output& out, const std::vector<Section>& sections) {
     }
   }
   const std::size_t indent = 2 + wid + 2 + (wcol > 0 ? wcol + 2 : 0);
-  const std::size_t text_chars = TextColumn(out, indent, wstate);
-  std::size_t wtext = 0;
-  for (const auto& sec : sections) {
-    for (const auto& r : sec.rows)
-      wtext = std::max(wtext, Width(FirstLine(r.text, text_chars)));
-  }
+  // Wrapped lines may use the cell FirstLine keeps for its "…".
+  const std::size_t text_cells =
+      TextColumn(out, indent, wstate) + (wrap ? 1 : 0);
   // The relation line: "↳ " after the indent, cut to the width if known.
-  const std::size_t relation_chars = out.columns() > indent + 3 + kMinTextChars
+  const std::size_t relation_cells = out.columns() > indent + 3 + kMinTextChars
                                          ? out.columns() - indent - 3
                                          : SIZE_MAX;
-  bool first = true, cut = false;
+  bool cut = false;
+  std::vector<std::vector<std::string>> texts;
+  std::size_t wtext = 0;
+  for (const auto& sec : sections) {
+    for (const auto& r : sec.rows) {
+      texts.push_back(Pieces(r.text, text_cells, wrap, cut));
+      for (const auto& piece : texts.back())
+        wtext = std::max(wtext, Width(piece));
+    }
+  }
+  bool first = true;
+  std::size_t row = 0;
   for (const auto& sec : sections) {
     if (sec.rows.empty()) continue;
     if (!first) out.Line("");
     first = false;
     out.Line(out.Bold(sec.title));
     for (const auto& r : sec.rows) {
-      const std::string text = FirstLine(r.text, text_chars);
-      cut = cut || WasCut(text, r.text);
+      const auto& text = texts[row++];
       std::string line = "  " + out.Bold(Pad(r.id, wid)) + "  ";
       if (wcol > 0) line += Pad(r.col, wcol) + "  ";
-      line +=
-          r.state.empty() ? text : Pad(text, wtext) + "  " + out.Dim(r.state);
+      line += r.state.empty()
+                  ? text.front()
+                  : Pad(text.front(), wtext) + "  " + out.Dim(r.state);
       out.Line(line);
-      if (!r.relation.empty()) {
-        const std::string rel = FirstLine(r.relation, relation_chars);
-        cut = cut || WasCut(rel, r.relation);
-        out.Line(std::string(indent, ' ') + out.Dim("↳ " + rel));
+      for (std::size_t i = 1; i < text.size(); ++i)
+        out.Line(std::string(indent, ' ') + text[i]);
+      if (r.relation.empty()) continue;
+      bool lead = true;
+      for (const auto& piece : Pieces(r.relation, relation_cells, wrap, cut)) {
+        out.Line(std::string(indent, ' ') +
+                 out.Dim((lead ? "↳ " : "  ") + piece));
+        lead = false;
       }
     }
   }
@@ -102,7 +140,9 @@ bool PrintSections(const Output& out, const std::vector<Section>& sections) {
 
 // Said once under a view whose texts were cut.
 void HintShow(const Output& out) {
-  out.Hint("Texts ending in “…” were cut: `inch show ID` shows one whole.");
+  out.Hint(
+      "Texts ending in “…” were cut: `inch show ID` shows one whole, "
+      "`--wrap` shows them all.");
 }
 
 // The importance of the wish a give answers or is a smaller step of
@@ -137,7 +177,7 @@ void SortEasiestFirst(const store::State& st,
 
 }  // namespace
 
-Status ShowList(Context& ctx, bool mine_only, bool partner_only) {
+Status ShowList(Context& ctx, bool mine_only, bool partner_only, bool wrap) {
   return WithStore(ctx, [&](store::SharedStore& s) -> Status {
     auto state = s.CurrentState();
     if (!state) return std::unexpected(state.error());
@@ -184,7 +224,7 @@ Status ShowList(Context& ctx, bool mine_only, bool partner_only) {
                 "`inch give add TEXT`.");
       return {};
     }
-    if (PrintSections(ctx.out(), sections)) HintShow(ctx.out());
+    if (PrintSections(ctx.out(), sections, wrap)) HintShow(ctx.out());
     return {};
   });
 }
@@ -251,7 +291,7 @@ Status ShowNotes(Context& ctx) {
   });
 }
 
-Status ShowPreview(Context& ctx) {
+Status ShowPreview(Context& ctx, bool wrap) {
   return WithStore(ctx, [&](store::SharedStore& s) -> Status {
     auto entries = s.Preview();
     if (!entries) return std::unexpected(entries.error());
@@ -316,18 +356,22 @@ Status ShowPreview(Context& ctx) {
     } else {
       ctx.out().Line("What my partner's node holds or will receive from me:");
       ctx.out().Line("");
-      if (PrintSections(ctx.out(), {items, marks, notes})) HintShow(ctx.out());
+      if (PrintSections(ctx.out(), {items, marks, notes}, wrap))
+        HintShow(ctx.out());
     }
     auto yn = [](bool on) { return on ? "ready" : "not yet"; };
+    // Footnotes, wrapped to the reader's width when it is known.
+    auto footnote = [&](const std::string& text) {
+      for (const std::string& piece : WrapLine(text, ctx.out().columns()))
+        ctx.out().Line(ctx.out().Dim(piece));
+    };
     ctx.out().Line("");
-    ctx.out().Line(ctx.out().Dim(
-        std::string("Always shared: whether I am ready (lists: ") +
-        yn(counts->consent[kMe][0]) +
-        ", notes: " + yn(counts->consent[kMe][1]) + ")."));
+    footnote(std::string("Always shared: whether I am ready (lists: ") +
+             yn(counts->consent[kMe][0]) +
+             ", notes: " + yn(counts->consent[kMe][1]) + ").");
     if (drafts > 0) {
-      ctx.out().Line(ctx.out().Dim("Not included: " + std::to_string(drafts) +
-                                   " private draft" + (drafts == 1 ? "" : "s") +
-                                   " (shared only by `inch share ID`)."));
+      footnote("Not included: " + std::to_string(drafts) + " private draft" +
+               (drafts == 1 ? "" : "s") + " (shared only by `inch share ID`).");
     }
     return {};
   });

@@ -151,6 +151,38 @@ TEST_F(DisplayTest, ShowGivesTheWholeTextWrapped) {
   EXPECT_NE(unknown.err.find("inch list"), std::string::npos) << unknown.err;
 }
 
+TEST_F(DisplayTest, WrapShowsEveryWholeTextWithinTheColumns) {
+  const std::string cjk =
+      "每个星期留出一个完整的晚上只属于我们两个人手机放进抽屉里一起做饭聊天";
+  const std::string ascii =
+      "Plan one whole evening a week, just the two of us, phones in a drawer";
+  const std::string id = Add({"wish", "add", cjk + "\n" + ascii});
+  const std::string tea = Add({"wish", "add", "Tea"});
+  const std::string gid =
+      Add({"give", "add", ascii + " 🎉", "--smaller-than", tea});
+  ASSERT_EQ(box_.Run({"share", id, gid}).exit_code, 0);
+  // The preview's longer states need a wider terminal to fit.
+  for (const auto& [view, cols] :
+       {std::pair{std::vector<std::string>{"list", "--wrap"}, 50u},
+        std::pair{std::vector<std::string>{"preview", "--wrap"}, 64u}}) {
+    RunResult r = box_.Run(view, "", {{"COLUMNS", std::to_string(cols)}});
+    ASSERT_EQ(r.exit_code, 0) << Describe(r);
+    for (const auto& line : Lines(r.out))
+      EXPECT_LE(TestCells(line), cols) << r.out;
+    EXPECT_EQ(r.out.find("…"), std::string::npos) << r.out;
+    EXPECT_EQ(r.err.find("inch show"), std::string::npos) << r.err;
+    // Every word of the long ASCII text, in order, in each row.
+    std::istringstream words(ascii);
+    std::size_t at = 0;
+    for (std::string w; words >> w;) {
+      at = r.out.find(w, at);
+      ASSERT_NE(at, std::string::npos) << w << "\n" << r.out;
+    }
+    // The CJK line was wrapped, not cut: its last characters are there.
+    EXPECT_NE(r.out.find("聊天"), std::string::npos) << r.out;
+  }
+}
+
 TEST_F(DisplayTest, AListWithNothingCutSaysNothingMore) {
   Add({"wish", "add", "Tea in bed"});
   RunResult r = box_.Run({"list"});

@@ -95,6 +95,8 @@ TEST_F(DisplaySecurityTest, APartnersControlsAreNeutralisedAndJsonIsExact) {
   const std::string list = Human(a_, {"list"});
   EXPECT_NE(list.find("␛[2J"), std::string::npos) << list;
   Human(a_, {"list", "--partner"});
+  const std::string wrapped = Human(a_, {"list", "--wrap"});
+  EXPECT_NE(wrapped.find("second"), std::string::npos) << wrapped;
   const std::string notes = Human(a_, {"notes"});
   EXPECT_NE(notes.find("␛]52;c;SGVsbG8=␇"), std::string::npos) << notes;
   const std::string shown = Human(a_, {"show", wish});
@@ -102,6 +104,7 @@ TEST_F(DisplaySecurityTest, APartnersControlsAreNeutralisedAndJsonIsExact) {
   EXPECT_NE(shown.find("second"), std::string::npos) << shown;
   Human(a_, {"show", gid});
   Human(a_, {"preview"});
+  Human(a_, {"preview", "--wrap"});
   Human(a_, {"status"});
   json anote = json::parse(Ok(a_, {"--json", "notes"}), nullptr, false);
   ASSERT_TRUE(anote.is_array() && anote.size() == 1) << anote;
