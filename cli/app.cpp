@@ -9,6 +9,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/context.hpp"
+#include "cli/terminal_text.hpp"
 
 namespace inch::cli {
 namespace {
@@ -72,7 +73,8 @@ int RunInch(int argc, char** argv) {
                        : rest.front().starts_with("-")
                            ? "unknown option " + rest.front()
                            : "unknown command " + rest.front();
-    std::cerr << "inch: " << what << "\n\n" << where->help();
+    // `what` may quote what was typed: printed harmless, as all output is.
+    std::cerr << "inch: " << SafeText(what) << "\n\n" << where->help();
     return kExitUsage;
   }
   if (!ctx.action()) {
@@ -81,7 +83,7 @@ int RunInch(int argc, char** argv) {
   }
   Status status = ctx.action()();
   if (!status) {
-    std::cerr << "inch: " << status.error().message << '\n';
+    std::cerr << "inch: " << SafeText(status.error().message) << '\n';
     if (status.error().code == Errc::kUsage) {
       std::cerr << '\n' << DeepestParsed(app)->help();
     }

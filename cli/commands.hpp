@@ -17,7 +17,7 @@ void RegisterJournalCommands(CLI::App& app, Context& ctx);
 // pair, serve, sync, unpair; partner lines in status (net_commands.cpp).
 void RegisterNetCommands(CLI::App& app, Context& ctx);
 // wish, give, share, withdraw, ready, list, answer, choose, done, thank,
-// notes, preview (lists_commands.cpp).
+// notes, preview, show (lists_commands.cpp).
 void RegisterListsCommands(CLI::App& app, Context& ctx);
 
 }  // namespace inch::cli

@@ -1,7 +1,8 @@
 // The shared lists and notes: wish add/edit, give add/edit, share, withdraw,
-// ready, list, answer, choose, done, thank, notes, preview. Every change goes
-// through the shared store as an op; what may leave the node is the store's
-// consent gate's decision, never this file's. The views are in lists_view.cpp.
+// ready, list, answer, choose, done, thank, notes, preview, show. Every change
+// goes through the shared store as an op; what may leave the node is the
+// store's consent gate's decision, never this file's. The views are in
+// lists_view.cpp.
 #include <algorithm>
 #include <memory>
 
@@ -353,9 +354,11 @@ void RegisterListsCommands(CLI::App& app, Context& ctx) {
   auto* mine_opt = list->add_flag("--mine", *mine, "Only mine");
   list->add_flag("--partner", *partner, "Only my partner's")
       ->excludes(mine_opt);
-  list->callback([&ctx, mine, partner] {
-    ctx.SetAction([&ctx, mine, partner] {
-      return lists::ShowList(ctx, *mine, *partner);
+  auto list_wrap = std::make_shared<bool>(false);
+  list->add_flag("--wrap", *list_wrap, "Whole texts, wrapped, not cut");
+  list->callback([&ctx, mine, partner, list_wrap] {
+    ctx.SetAction([&ctx, mine, partner, list_wrap] {
+      return lists::ShowList(ctx, *mine, *partner, *list_wrap);
     });
   });
 
@@ -421,11 +424,23 @@ void RegisterListsCommands(CLI::App& app, Context& ctx) {
   app.add_subcommand("notes", "Appreciation notes, sent and received")
       ->callback(
           [&ctx] { ctx.SetAction([&ctx] { return lists::ShowNotes(ctx); }); });
-  app.add_subcommand("preview",
-                     "What your partner's node holds or will receive from you")
-      ->callback([&ctx] {
-        ctx.SetAction([&ctx] { return lists::ShowPreview(ctx); });
-      });
+  auto preview_wrap = std::make_shared<bool>(false);
+  auto* preview = app.add_subcommand(
+      "preview", "What your partner's node holds or will receive from you");
+  preview->add_flag("--wrap", *preview_wrap, "Whole texts, wrapped, not cut");
+  preview->callback([&ctx, preview_wrap] {
+    ctx.SetAction([&ctx, preview_wrap] {
+      return lists::ShowPreview(ctx, *preview_wrap);
+    });
+  });
+
+  auto show_id = std::make_shared<std::string>();
+  auto* show = app.add_subcommand(
+      "show", "One wish, give or note, its whole text, with its marks");
+  show->add_option("id", *show_id, "The item")->required()->type_name("ID");
+  show->callback([&ctx, show_id] {
+    ctx.SetAction([&ctx, show_id] { return lists::ShowItem(ctx, *show_id); });
+  });
 }
 
 }  // namespace inch::cli

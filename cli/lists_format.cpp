@@ -1,11 +1,16 @@
 // Names, id parsing and JSON for the lists commands; see lists_format.hpp.
 #include "cli/lists_format.hpp"
 
+#include <vector>
+
+#include "cli/terminal_text.hpp"
+
 namespace inch::cli::lists {
 
 using store::ItemId;
 using store::ItemKind;
 using store::ItemState;
+using store::kMe;
 
 const char* SizeName(store::GiveSize s) {
   return s == store::GiveSize::kSmall    ? "small"
@@ -110,19 +115,65 @@ nlohmann::json ItemJson(store::SharedStore& s, const ItemState& it,
   return j;
 }
 
-std::size_t Width(std::string_view text) {
-  std::size_t n = 0;
-  for (char c : text) {
-    if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++n;
-  }
-  return n;
+// Importance as five calm dots (how much a wish reaches its author).
+std::string Dots(int importance) {
+  std::string s;
+  for (int i = 1; i <= 5; ++i) s += i <= importance ? "●" : "○";
+  return s;
 }
 
-std::string Pad(std::string_view text, std::size_t width) {
-  std::string out(text);
-  const std::size_t w = Width(text);
-  if (w < width) out.append(width - w, ' ');
+namespace {
+
+constexpr std::size_t kRefCells = 28;  // a referenced item's text
+
+std::string RefWords(store::SharedStore& s, const store::State& st,
+                     const ItemId& id) {
+  std::string words = s.FormatId(id);
+  if (auto it = st.items.find(id); it != st.items.end())
+    words += "  “" + FirstLine(it->second.text, kRefCells) + "”";
+  return words;
+}
+
+}  // namespace
+
+std::string Relation(store::SharedStore& s, const store::State& st,
+                     const ItemState& it) {
+  std::string rel;
+  if (it.for_item) {
+    rel = std::string("for ") +
+          (it.for_item->author == kMe ? "my wish " : "my partner's wish ") +
+          RefWords(s, st, *it.for_item);
+  }
+  if (it.smaller_than) {
+    if (!rel.empty()) rel += "; ";
+    rel += "a smaller step of " + RefWords(s, st, *it.smaller_than);
+  }
+  return rel;
+}
+
+std::string StateOf(const ItemState& it,
+                    const std::optional<store::PrivateAnswer>& answer) {
+  std::vector<std::string> parts;
+  if (it.id.author == kMe)
+    parts.push_back(it.shared ? "shared" : "private draft");
+  if (it.kind == ItemKind::kGive) {
+    if (it.progress != store::Progress::kOffered)
+      parts.push_back(ProgressName(it.progress));
+    if (it.thanked) parts.push_back("thanked");
+  }
+  if (answer) {
+    parts.push_back(std::string("my private answer: ") +
+                    (*answer == store::PrivateAnswer::kNo ? "no" : "not yet"));
+  }
+  std::string out;
+  for (const auto& p : parts) out += (out.empty() ? "" : " · ") + p;
   return out;
+}
+
+std::size_t Width(std::string_view text) { return Cells(text); }
+
+std::string Pad(std::string_view text, std::size_t width) {
+  return PadCells(text, width);
 }
 
 }  // namespace inch::cli::lists

@@ -36,6 +36,15 @@ nlohmann::json ItemJson(
     store::SharedStore& s, const store::ItemState& it,
     const std::optional<store::PrivateAnswer>& answer = std::nullopt);
 
+// Importance as five calm dots (how much a wish reaches its author).
+std::string Dots(int importance);
+// "for my partner's wish 2-1  “…”; a smaller step of 1-4  “…”", or "".
+std::string Relation(store::SharedStore& s, const store::State& st,
+                     const store::ItemState& it);
+// My marks on an item for people: "shared · chosen · thanked", ...
+std::string StateOf(const store::ItemState& it,
+                    const std::optional<store::PrivateAnswer>& answer);
+
 // Opens the shared store and runs `body` on it (errors pass through).
 template <class F>
 Status WithStore(Context& ctx, F&& body) {
@@ -44,15 +53,20 @@ Status WithStore(Context& ctx, F&& body) {
   return body(**s);
 }
 
-// Display width in code points (our texts are validated UTF-8).
+// Display width in terminal cells of safe text (terminal_text.hpp: a CJK
+// character or an emoji is two, a combining mark none).
 std::size_t Width(std::string_view text);
-// `text` padded with spaces to `width` code points.
+// `text` padded with spaces to `width` cells.
 std::string Pad(std::string_view text, std::size_t width);
 
-// The views (lists_view.cpp).
-Status ShowList(Context& ctx, bool mine_only, bool partner_only);
+// The views (lists_view.cpp). With `wrap`, texts are whole, wrapped in
+// their column, instead of cut to one line.
+Status ShowList(Context& ctx, bool mine_only, bool partner_only, bool wrap);
 Status ShowNotes(Context& ctx);
-Status ShowPreview(Context& ctx);
+Status ShowPreview(Context& ctx, bool wrap);
+// `inch show ID`: one item or note, its whole text wrapped to the reader's
+// width, with its marks and what it answers; kNotFound when withdrawn.
+Status ShowItem(Context& ctx, const std::string& id);
 // The `inch status` section: consents, item and note counts, or "locked".
 void StatusSection(Context& ctx, StatusReport& report);
 

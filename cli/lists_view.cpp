@@ -1,7 +1,10 @@
 // What the lists commands show: `inch list` (easiest first, aligned, the
 // ladder visible), `inch notes`, `inch preview` (exactly what the partner's
 // node holds or will receive from this one) and the shared part of
-// `inch status`. Read-only: nothing here changes the store.
+// `inch status`, and `inch show ID` (one item, whole). Read-only: nothing
+// here changes the store. A partner's text is untrusted: it reaches the
+// terminal only through FirstLine, WrapLine or SafeText (terminal_text.hpp),
+// which also measure it in terminal cells.
 #include <algorithm>
 #include <cstdint>
 #include <map>
@@ -9,6 +12,7 @@
 #include <vector>
 
 #include "cli/lists_format.hpp"
+#include "cli/terminal_text.hpp"
 
 namespace inch::cli::lists {
 namespace {
@@ -18,9 +22,8 @@ using store::ItemKind;
 using store::ItemState;
 using store::kMe;
 
-constexpr std::size_t kTextChars = 44;     // the text column, in code points
+constexpr std::size_t kTextChars = 44;     // the text column, in cells
 constexpr std::size_t kMinTextChars = 16;  // narrower is not worth reading
-constexpr std::size_t kRefChars = 28;      // a referenced item's text
 
 // One aligned line: id, a short column (size or importance), the text (cut
 // to the text column when printed), and a dim state; `relation` becomes a
@@ -33,7 +36,7 @@ struct Section {
   std::vector<Row> rows;
 };
 
-// The code points of text kept in the text column (FirstLine adds "…"):
+// The cells of text kept in the text column (FirstLine adds "…"):
 // kTextChars, fewer (down to kMinTextChars) so that lines fit the reader's
 // width when it is known.
 std::size_t TextColumn(const Output& out, std::size_t before_text,
@@ -45,7 +48,41 @@ std::size_t TextColumn(const Output& out, std::size_t before_text,
   return cols > rest + kMinTextChars ? cols - rest : kMinTextChars;
 }
 
-void PrintSections(const Output& out, const std::vector<Section>& sections) {
+// Whether `shown` (FirstLine of `text`) left something out.
+bool WasCut(std::string_view shown, std::string_view text) {
+  std::string whole = SafeText(text);
+  if (!whole.empty() && whole.back() == '\n') whole.pop_back();
+  return shown != whole;
+}
+
+// The lines `text` takes in a column of `cells`: its first line cut to fit
+// (FirstLine), or with `wrap` all of it, each line wrapped (SIZE_MAX: no
+// limit). Sets `cut` when something was left out.
+std::vector<std::string> Pieces(std::string_view text, std::size_t cells,
+                                bool wrap, bool& cut) {
+  if (!wrap) {
+    std::string first = FirstLine(text, cells);
+    cut = cut || WasCut(first, text);
+    return {std::move(first)};
+  }
+  const std::string safe = SafeText(text);
+  std::string_view rest = safe;
+  if (rest.ends_with('\n')) rest.remove_suffix(1);
+  std::vector<std::string> out;
+  while (true) {
+    const auto nl = rest.find('\n');
+    for (auto& piece :
+         WrapLine(rest.substr(0, nl), cells == SIZE_MAX ? 0 : cells))
+      out.push_back(std::move(piece));
+    if (nl == std::string_view::npos) return out;
+    rest.remove_prefix(nl + 1);
+  }
+}
+
+// Prints the sections aligned, texts cut to their column or, with `wrap`,
+// whole and wrapped within it; returns whether some text was cut.
+bool PrintSections(const Output& out, const std::vector<Section>& sections,
+                   bool wrap) {
   std::size_t wid = 0, wcol = 0, wstate = 0;
   for (const auto& sec : sections) {
     for (const auto& r : sec.rows) {
@@ -55,42 +92,57 @@ void PrintSections(const Output& out, const std::vector<Section>& sections) {
     }
   }
   const std::size_t indent = 2 + wid + 2 + (wcol > 0 ? wcol + 2 : 0);
-  const std::size_t text_chars = TextColumn(out, indent, wstate);
-  std::size_t wtext = 0;
-  for (const auto& sec : sections) {
-    for (const auto& r : sec.rows)
-      wtext = std::max(wtext, Width(FirstLine(r.text, text_chars)));
-  }
+  // Wrapped lines may use the cell FirstLine keeps for its "…".
+  const std::size_t text_cells =
+      TextColumn(out, indent, wstate) + (wrap ? 1 : 0);
   // The relation line: "↳ " after the indent, cut to the width if known.
-  const std::size_t relation_chars = out.columns() > indent + 3 + kMinTextChars
+  const std::size_t relation_cells = out.columns() > indent + 3 + kMinTextChars
                                          ? out.columns() - indent - 3
                                          : SIZE_MAX;
+  bool cut = false;
+  std::vector<std::vector<std::string>> texts;
+  std::size_t wtext = 0;
+  for (const auto& sec : sections) {
+    for (const auto& r : sec.rows) {
+      texts.push_back(Pieces(r.text, text_cells, wrap, cut));
+      for (const auto& piece : texts.back())
+        wtext = std::max(wtext, Width(piece));
+    }
+  }
   bool first = true;
+  std::size_t row = 0;
   for (const auto& sec : sections) {
     if (sec.rows.empty()) continue;
     if (!first) out.Line("");
     first = false;
     out.Line(out.Bold(sec.title));
     for (const auto& r : sec.rows) {
-      const std::string text = FirstLine(r.text, text_chars);
+      const auto& text = texts[row++];
       std::string line = "  " + out.Bold(Pad(r.id, wid)) + "  ";
       if (wcol > 0) line += Pad(r.col, wcol) + "  ";
-      line +=
-          r.state.empty() ? text : Pad(text, wtext) + "  " + out.Dim(r.state);
+      line += r.state.empty()
+                  ? text.front()
+                  : Pad(text.front(), wtext) + "  " + out.Dim(r.state);
       out.Line(line);
-      if (!r.relation.empty()) {
+      for (std::size_t i = 1; i < text.size(); ++i)
+        out.Line(std::string(indent, ' ') + text[i]);
+      if (r.relation.empty()) continue;
+      bool lead = true;
+      for (const auto& piece : Pieces(r.relation, relation_cells, wrap, cut)) {
         out.Line(std::string(indent, ' ') +
-                 out.Dim("↳ " + FirstLine(r.relation, relation_chars)));
+                 out.Dim((lead ? "↳ " : "  ") + piece));
+        lead = false;
       }
     }
   }
+  return cut;
 }
 
-// Importance as five calm dots (how much a wish reaches its author).
-std::string Dots(int importance) {
-  std::string s;
-  for (int i = 1; i <= 5; ++i) s += i <= importance ? "●" : "○";
-  return s;
+// Said once under a view whose texts were cut.
+void HintShow(const Output& out) {
+  out.Hint(
+      "Texts ending in “…” were cut: `inch show ID` shows one whole, "
+      "`--wrap` shows them all.");
 }
 
 // The importance of the wish a give answers or is a smaller step of
@@ -123,51 +175,9 @@ void SortEasiestFirst(const store::State& st,
       [&](const ItemState* a, const ItemState* b) { return key(a) < key(b); });
 }
 
-std::string RefWords(store::SharedStore& s, const store::State& st,
-                     const ItemId& id) {
-  std::string words = s.FormatId(id);
-  if (auto it = st.items.find(id); it != st.items.end())
-    words += "  “" + FirstLine(it->second.text, kRefChars) + "”";
-  return words;
-}
-
-std::string Relation(store::SharedStore& s, const store::State& st,
-                     const ItemState& it) {
-  std::string rel;
-  if (it.for_item) {
-    rel = std::string("for ") +
-          (it.for_item->author == kMe ? "my wish " : "my partner's wish ") +
-          RefWords(s, st, *it.for_item);
-  }
-  if (it.smaller_than) {
-    if (!rel.empty()) rel += "; ";
-    rel += "a smaller step of " + RefWords(s, st, *it.smaller_than);
-  }
-  return rel;
-}
-
-std::string StateOf(const ItemState& it,
-                    const std::optional<store::PrivateAnswer>& answer) {
-  std::vector<std::string> parts;
-  if (it.id.author == kMe)
-    parts.push_back(it.shared ? "shared" : "private draft");
-  if (it.kind == ItemKind::kGive) {
-    if (it.progress != store::Progress::kOffered)
-      parts.push_back(ProgressName(it.progress));
-    if (it.thanked) parts.push_back("thanked");
-  }
-  if (answer) {
-    parts.push_back(std::string("my private answer: ") +
-                    (*answer == store::PrivateAnswer::kNo ? "no" : "not yet"));
-  }
-  std::string out;
-  for (const auto& p : parts) out += (out.empty() ? "" : " · ") + p;
-  return out;
-}
-
 }  // namespace
 
-Status ShowList(Context& ctx, bool mine_only, bool partner_only) {
+Status ShowList(Context& ctx, bool mine_only, bool partner_only, bool wrap) {
   return WithStore(ctx, [&](store::SharedStore& s) -> Status {
     auto state = s.CurrentState();
     if (!state) return std::unexpected(state.error());
@@ -214,7 +224,7 @@ Status ShowList(Context& ctx, bool mine_only, bool partner_only) {
                 "`inch give add TEXT`.");
       return {};
     }
-    PrintSections(ctx.out(), sections);
+    if (PrintSections(ctx.out(), sections, wrap)) HintShow(ctx.out());
     return {};
   });
 }
@@ -257,7 +267,8 @@ Status ShowNotes(Context& ctx) {
           Pad(n->id.author == kMe ? "to my partner" : "from my partner", 15);
       const std::string id = Pad(s.FormatId(n->id), wid);
       // Notes are read in full; later lines are indented under the first.
-      std::string_view text = n->text;
+      const std::string safe = SafeText(n->text);
+      std::string_view text = safe;
       const std::size_t indent = Width(head) + 2 + wid + 2;
       // When the width is known, long lines wrap under the first one too.
       const std::size_t cols = ctx.out().columns();
@@ -280,7 +291,7 @@ Status ShowNotes(Context& ctx) {
   });
 }
 
-Status ShowPreview(Context& ctx) {
+Status ShowPreview(Context& ctx, bool wrap) {
   return WithStore(ctx, [&](store::SharedStore& s) -> Status {
     auto entries = s.Preview();
     if (!entries) return std::unexpected(entries.error());
@@ -345,18 +356,22 @@ Status ShowPreview(Context& ctx) {
     } else {
       ctx.out().Line("What my partner's node holds or will receive from me:");
       ctx.out().Line("");
-      PrintSections(ctx.out(), {items, marks, notes});
+      if (PrintSections(ctx.out(), {items, marks, notes}, wrap))
+        HintShow(ctx.out());
     }
     auto yn = [](bool on) { return on ? "ready" : "not yet"; };
+    // Footnotes, wrapped to the reader's width when it is known.
+    auto footnote = [&](const std::string& text) {
+      for (const std::string& piece : WrapLine(text, ctx.out().columns()))
+        ctx.out().Line(ctx.out().Dim(piece));
+    };
     ctx.out().Line("");
-    ctx.out().Line(ctx.out().Dim(
-        std::string("Always shared: whether I am ready (lists: ") +
-        yn(counts->consent[kMe][0]) +
-        ", notes: " + yn(counts->consent[kMe][1]) + ")."));
+    footnote(std::string("Always shared: whether I am ready (lists: ") +
+             yn(counts->consent[kMe][0]) +
+             ", notes: " + yn(counts->consent[kMe][1]) + ").");
     if (drafts > 0) {
-      ctx.out().Line(ctx.out().Dim("Not included: " + std::to_string(drafts) +
-                                   " private draft" + (drafts == 1 ? "" : "s") +
-                                   " (shared only by `inch share ID`)."));
+      footnote("Not included: " + std::to_string(drafts) + " private draft" +
+               (drafts == 1 ? "" : "s") + " (shared only by `inch share ID`).");
     }
     return {};
   });

@@ -9,6 +9,8 @@
 #include <ctime>
 #include <iostream>
 
+#include "cli/terminal_text.hpp"
+
 namespace inch::cli {
 namespace {
 
@@ -33,8 +35,6 @@ std::size_t DetectColumns() {
   return 0;
 }
 
-bool IsLead(char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }
-
 std::string Styled(bool on, std::string_view code, std::string_view text) {
   if (!on) return std::string(text);
   std::string s = "\x1b[";
@@ -53,14 +53,22 @@ Output::Output(bool json)
       columns_(json ? 0 : DetectColumns()) {}
 
 void Output::Json(const nlohmann::json& doc) const {
-  std::cout << doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace)
+  // Exact values for programs, yet nothing a terminal would act on.
+  std::cout << JsonForTerminal(doc.dump(
+                   2, ' ', false, nlohmann::json::error_handler_t::replace))
             << '\n'
             << std::flush;
 }
 
-void Output::Line(std::string_view text) const { std::cout << text << '\n'; }
+// Views make partner text safe before they measure it; this catches any
+// path that forgot, keeping only the styles this class itself writes.
+void Output::Line(std::string_view text) const {
+  std::cout << SafeStyledText(text, colour_) << '\n';
+}
 
-void Output::Hint(std::string_view text) const { std::cerr << text << '\n'; }
+void Output::Hint(std::string_view text) const {
+  std::cerr << SafeStyledText(text, colour_) << '\n';
+}
 
 std::string Output::Bold(std::string_view text) const {
   return Styled(colour_, "1", text);
@@ -70,46 +78,36 @@ std::string Output::Dim(std::string_view text) const {
   return Styled(colour_, "2", text);
 }
 
-std::string FirstLine(std::string_view text, std::size_t max_chars) {
-  std::size_t end = text.find('\n');
-  bool cut = end != std::string_view::npos && end + 1 < text.size();
-  std::string_view line = text.substr(0, end);
-  std::size_t chars = 0, i = 0;
-  for (; i < line.size(); ++i) {
-    // Count code points by their lead bytes so a cut never splits one.
-    if ((static_cast<unsigned char>(line[i]) & 0xC0) != 0x80) {
-      if (chars == max_chars) break;
-      ++chars;
-    }
-  }
-  std::string out(line.substr(0, i));
-  if (i < line.size()) cut = true;
+std::string FirstLine(std::string_view text, std::size_t max_cells) {
+  const std::string safe = SafeText(text);
+  std::size_t end = safe.find('\n');
+  bool cut = end != std::string::npos && end + 1 < safe.size();
+  std::string_view line = std::string_view(safe).substr(0, end);
+  const std::size_t fit = FitCells(line, max_cells);
+  std::string out(line.substr(0, fit));
+  if (fit < line.size()) cut = true;
   if (cut) out += "…";
   return out;
 }
 
-std::vector<std::string> WrapLine(std::string_view text, std::size_t width) {
+std::vector<std::string> WrapLine(std::string_view raw, std::size_t width) {
+  const std::string safe = SafeText(raw, Breaks::kSpace);
+  std::string_view text = safe;
   std::vector<std::string> out;
   while (true) {
-    // Find the byte offset after `width` code points, and the last space
-    // before it.
-    std::size_t chars = 0, i = 0, last_space = std::string_view::npos;
-    for (; i < text.size(); ++i) {
-      if (IsLead(text[i])) {
-        if (width != 0 && chars == width) break;
-        ++chars;
-      }
-      if (text[i] == ' ') last_space = i;
-    }
-    if (i == text.size()) {
+    // The bytes that fit in `width` cells, and the last space among them
+    // (or just after them: a break there loses nothing).
+    const std::size_t fit = width == 0 ? text.size() : FitCells(text, width);
+    if (fit == text.size()) {
       out.emplace_back(text);
       return out;
     }
-    const bool at_space = text[i] == ' ';
-    const std::size_t cut =
-        at_space || last_space == std::string_view::npos || last_space == 0
-            ? i
-            : last_space;
+    const std::size_t last_space = text.substr(0, fit + 1).rfind(' ');
+    std::size_t cut = last_space == std::string_view::npos || last_space == 0
+                          ? fit
+                          : last_space;
+    // A wide character in a one-cell width still takes a line of its own.
+    if (cut == 0) cut = FitCells(text, 2);
     out.emplace_back(text.substr(0, cut));
     text.remove_prefix(cut);
     while (!text.empty() && text.front() == ' ') text.remove_prefix(1);

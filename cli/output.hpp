@@ -17,11 +17,15 @@ class Output {
 
   bool json() const { return json_; }
 
-  // Prints one JSON document (pretty, newline-terminated) on stdout.
+  // Prints one JSON document (pretty, newline-terminated) on stdout; texts
+  // keep their exact value, with what a terminal would act on escaped.
   void Json(const nlohmann::json& doc) const;
-  // Prints one line for people on stdout.
+  // Prints one line for people on stdout. Control characters, escape
+  // sequences (but this class's own styles) and bidi controls are
+  // neutralised here too, should a view forget SafeText (terminal_text.hpp).
   void Line(std::string_view text) const;
-  // Prints a hint for people on stderr (so it never pollutes piped data).
+  // Prints a hint for people on stderr (so it never pollutes piped data),
+  // neutralised as Line does.
   void Hint(std::string_view text) const;
 
   // Wraps `text` in an ANSI style when colour is on; plain otherwise.
@@ -39,13 +43,15 @@ class Output {
   std::size_t columns_;
 };
 
-// Truncates `text` to at most `max_chars` code points (UTF-8 aware), adding
-// "…" when something was cut; only its first line is kept.
-std::string FirstLine(std::string_view text, std::size_t max_chars);
+// The first line of SafeText(text), cut to at most `max_cells` terminal
+// cells (never inside a character), with "…" added when something was cut
+// or more lines follow.
+std::string FirstLine(std::string_view text, std::size_t max_cells);
 
-// Splits one line of `text` into pieces of at most `width` code points,
-// breaking at spaces where it can (a longer word is cut). Never empty: an
-// empty text gives one empty piece. `width` 0 means no limit.
+// Splits SafeText(text) (line breaks as spaces) into pieces of at most
+// `width` terminal cells, breaking at spaces where it can (a longer word is
+// cut). Never empty: an empty text gives one empty piece. `width` 0 means
+// no limit.
 std::vector<std::string> WrapLine(std::string_view text, std::size_t width);
 
 // Local time "YYYY-MM-DD HH:MM" for people; "" for 0.
