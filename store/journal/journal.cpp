@@ -372,10 +372,9 @@ Status Journal::Rekey(const crypto::Secret& new_journal_key) {
           if (!row) return std::unexpected(row.error());
           if (!*row) break;
           const std::int64_t id = sel.ColumnInt(0);
-          auto resealed =
-              Reseal(key_, new_journal_key, sel.ColumnBlob(1),
-                     rec::EntryAd(id, sel.ColumnInt(2)),
-                     "journal entry " + std::to_string(id));
+          auto resealed = Reseal(key_, new_journal_key, sel.ColumnBlob(1),
+                                 rec::EntryAd(id, sel.ColumnInt(2)),
+                                 "journal entry " + std::to_string(id));
           if (!resealed) {
             Drain(sel);
             return std::unexpected(resealed.error());
@@ -404,8 +403,7 @@ Status Journal::Rekey(const crypto::Secret& new_journal_key) {
     auto canary =
         Reseal(key_, new_journal_key, sealed, rec::CanaryAd(), "the key check");
     if (!canary) return std::unexpected(canary.error());
-    auto upd =
-        db_->Prepare("UPDATE meta SET value = ? WHERE name = 'canary'");
+    auto upd = db_->Prepare("UPDATE meta SET value = ? WHERE name = 'canary'");
     if (auto ok = upd.Bind(1, ByteView(*canary)).Run(); !ok) return ok;
     if (auto ok = tx->Commit(); !ok) return ok;
   }

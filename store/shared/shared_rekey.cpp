@@ -76,7 +76,9 @@ const SealedColumn kColumns[] = {
      "SELECT rowid, answer, n, 0 FROM private_answers WHERE rowid > ?1"
      " ORDER BY rowid LIMIT ?2",
      "UPDATE private_answers SET answer = ?1 WHERE rowid = ?2", true,
-     [](std::int64_t n, std::int64_t) { return RowAd("answers", kPartner, n); }},
+     [](std::int64_t n, std::int64_t) {
+       return RowAd("answers", kPartner, n);
+     }},
 };
 
 // Must match DeriveLocalKey in shared_store.cpp (the rekey unit test opens

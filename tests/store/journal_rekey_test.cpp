@@ -35,10 +35,10 @@ class JournalRekeyTest : public ::testing::Test {
   // Entries across more than one rekey batch, with a gap and an edit.
   void Fill(Journal& j, int n) {
     for (int i = 1; i <= n; ++i) {
-      ASSERT_TRUE(j.Write("entry " + std::to_string(i),
-                          i == 1 ? std::optional<std::string>("p-1")
-                                 : std::nullopt,
-                          {"tag"}, 1000 + i));
+      ASSERT_TRUE(
+          j.Write("entry " + std::to_string(i),
+                  i == 1 ? std::optional<std::string>("p-1") : std::nullopt,
+                  {"tag"}, 1000 + i));
     }
     ASSERT_TRUE(j.Delete(2));
     ASSERT_TRUE(j.Edit(3, "entry 3, edited", 5000));

@@ -53,9 +53,8 @@ class SharedRekeyTest : public testing::PairedNodes {
     }
     auto answer = a->PrivateAnswerFor(partner_wish_);
     EXPECT_TRUE(answer) << answer.error().message;
-    out += "answer " + std::to_string(answer && *answer
-                                          ? static_cast<int>(**answer)
-                                          : -1);
+    out += "answer " +
+           std::to_string(answer && *answer ? static_cast<int>(**answer) : -1);
     auto partner = a->Partner();
     EXPECT_TRUE(partner && *partner);
     if (partner && *partner) out += " at " + (*partner)->last_address;
