@@ -117,9 +117,12 @@ Result<crypto::Secret> Context::FinishInterruptedRotation(bool allow_prompt) {
   auto files = Home();
   if (!files) return std::unexpected(files.error());
   std::optional<RotationKeys> keys;
-  if (auto socket = AgentSocket(false)) {
+  bool agent_has_old_key = false;
+  auto socket = AgentSocket(false);
+  if (socket) {
     if (auto key = agent::FetchKey(*socket, allow_prompt)) {
       if (auto k = RotationKeysFromMaster(key->master, *node_)) {
+        agent_has_old_key = key->master.Equals(k->old_master);
         keys = std::move(*k);
       }
     }
@@ -151,6 +154,8 @@ Result<crypto::Secret> Context::FinishInterruptedRotation(bool allow_prompt) {
         "Finished a key rotation that had been interrupted: from now on "
         "only the new passphrase opens this node.");
   }
+  // An agent must not keep the key that no longer opens anything.
+  if (agent_has_old_key) agent::Stop(*socket);
   if (auto s = key_lock_->Downgrade(); !s) return std::unexpected(s.error());
   // Finished here or by another process: the new key must open it now.
   if (auto id = OpenIdentity(keys->new_master, *node_); !id) {

@@ -288,7 +288,55 @@ TEST_F(KeyRotationTest, RotateKeyFinishesAnInterruptedRotation) {
   EXPECT_EQ(WithNew({"journal", "list"}).exit_code, 0);
 }
 
+TEST_F(KeyRotationTest, AnAgentWithTheOldKeyFinishesItAndIsLocked) {
+  ASSERT_TRUE(crypto::InitCrypto());
+  ASSERT_EQ(WithOld({"unlock"}).exit_code, 0);
+  ASSERT_EQ(box_.Run({"journal", "write", "kept"}).exit_code, 0);
+  cli::HomeFiles files = cli::FilesIn(box_.home());
+  auto node = cli::LoadNodeFile(files);
+  ASSERT_TRUE(node);
+  auto pass = crypto::Secret::CopyOf(AsBytes(InchSandbox::kPassphrase));
+  auto master = crypto::UnwrapMasterKey(pass, node->wrapped);
+  ASSERT_TRUE(master);
+  auto fresh = crypto::Secret::CopyOf(AsBytes("a brand new passphrase"));
+  ASSERT_TRUE(cli::BeginRotation(files, *node, *master, fresh));
+  // No passphrase given: the agent's (old) key finishes the rotation, and
+  // the agent, whose key opens nothing any more, is stopped.
+  RunResult r = box_.Run({"journal", "list"});
+  ASSERT_EQ(r.exit_code, 0) << Describe(r);
+  EXPECT_NE(r.out.find("kept"), std::string::npos);
+  EXPECT_EQ(json::parse(Node())["format"], 1);
+  EXPECT_EQ(json::parse(box_.Run({"--json", "status"}).out)["locked"], true);
+  EXPECT_EQ(WithNew({"journal", "list"}).exit_code, 0);
+}
+
 class RotationWhilePaired : public test::TwoNodes {};
+
+TEST_F(RotationWhilePaired, AnUnpairNoticeOwedIsStillDeliveredAfterRotation) {
+  ASSERT_EQ(Pair(a_, b_), std::make_pair(0, 0));
+  std::string address;
+  {
+    auto serve_b = Serve(b_, &address);
+    ASSERT_EQ(a_.Run({"sync", "--peer", address}).exit_code, 0);
+    serve_b->Signal(SIGTERM);
+    serve_b->Wait();
+  }
+  RunResult unpair = a_.Run({"--json", "unpair"});  // b is not reachable now
+  ASSERT_EQ(unpair.exit_code, 0) << Describe(unpair);
+  ASSERT_FALSE(json::parse(unpair.out)["partner_told"].get<bool>());
+  std::string fresh = a_.WriteFile("fresh", "a brand new passphrase\n");
+  RunResult rotate = a_.RunWithPassphrase(
+      {"passphrase", "--rotate-key", "--new-passphrase-file", fresh});
+  ASSERT_EQ(rotate.exit_code, 0) << Describe(rotate);
+  // The notice was re-sealed under the new key: a still delivers it.
+  auto serve_b = Serve(b_, &address);
+  RunResult deliver =
+      a_.Run({"sync", "--peer", address, "--passphrase-file", fresh});
+  EXPECT_EQ(deliver.exit_code, 0) << Describe(deliver);
+  EXPECT_NE(deliver.out.find("Told the old partner"), std::string::npos)
+      << Describe(deliver);
+  EXPECT_TRUE(Eventually([&] { return Status(b_)["partner"].is_null(); }));
+}
 
 TEST_F(RotationWhilePaired, APairedNodeStillSyncsAfterRotation) {
   ASSERT_EQ(Pair(a_, b_), std::make_pair(0, 0));
