@@ -2,8 +2,11 @@
 #include "cli/context.hpp"
 
 #include <cstdlib>
+#include <random>
+#include <thread>
 
 #include "cli/agent.hpp"
+#include "cli/key_rotation.hpp"
 #include "cli/passphrase_input.hpp"
 #include "crypto/kdf.hpp"
 
@@ -58,11 +61,108 @@ Result<const NodeFile*> Context::Node() {
   if (!node_) {
     auto files = Home();
     if (!files) return std::unexpected(files.error());
+    if (!key_lock_) {
+      auto lock = KeyLock::Shared(files->dir);
+      if (!lock) return std::unexpected(lock.error());
+      key_lock_.emplace(std::move(*lock));
+    }
     auto node = LoadNodeFile(*files);
     if (!node) return std::unexpected(node.error());
     node_ = std::move(*node);
   }
   return &*node_;
+}
+
+Result<bool> Context::LockKeyExclusively() {
+  if (auto node = Node(); !node) return std::unexpected(node.error());
+  return key_lock_->TryExclusive();
+}
+
+void Context::NodeRewritten(NodeFile node) {
+  journal_.reset();
+  shared_.reset();
+  master_.reset();
+  node_ = std::move(node);
+}
+
+Status Context::LockForFinishing() {
+  auto files = Home();
+  if (!files) return std::unexpected(files.error());
+  std::minstd_rand jitter(std::random_device{}());
+  // Another process may have found the same interrupted rotation: each
+  // tries, and one that fails lets go so the other can finish it.
+  for (int attempt = 0; attempt < 40; ++attempt) {
+    auto got = key_lock_->TryExclusive();
+    if (!got) return std::unexpected(got.error());
+    if (!*got) {
+      key_lock_.reset();
+      std::this_thread::sleep_for(
+          std::chrono::milliseconds(50 + jitter() % 200));
+      auto lock = KeyLock::Shared(files->dir);
+      if (!lock) return std::unexpected(lock.error());
+      key_lock_.emplace(std::move(*lock));
+    }
+    auto node = LoadNodeFile(*files);
+    if (!node) return std::unexpected(node.error());
+    node_ = std::move(*node);
+    if (*got || !node_->rotation) return {};
+  }
+  return Fail(Errc::kExists,
+              "a key rotation was interrupted, and another inch command is "
+              "using this home (perhaps `inch serve`): stop it, then run "
+              "this again to finish the rotation");
+}
+
+Result<crypto::Secret> Context::FinishInterruptedRotation(bool allow_prompt) {
+  auto files = Home();
+  if (!files) return std::unexpected(files.error());
+  std::optional<RotationKeys> keys;
+  bool agent_has_old_key = false;
+  auto socket = AgentSocket(false);
+  if (socket) {
+    if (auto key = agent::FetchKey(*socket, allow_prompt)) {
+      if (auto k = RotationKeysFromMaster(key->master, *node_)) {
+        agent_has_old_key = key->master.Equals(k->old_master);
+        keys = std::move(*k);
+      }
+    }
+  }
+  if (!keys) {
+    if (!allow_prompt && PassphraseFileSetting(options).empty()) {
+      return Fail(Errc::kLocked, "inch is locked");
+    }
+    auto pass = Passphrase("Passphrase for inch (the old or the new one): ");
+    if (!pass) return std::unexpected(pass.error());
+    auto k = RotationKeysFromPassphrase(*pass, *node_);
+    if (!k) {
+      if (k.error().code == Errc::kWrongPassphrase) {
+        return Fail(Errc::kWrongPassphrase, "wrong passphrase");
+      }
+      return std::unexpected(k.error());
+    }
+    keys = std::move(*k);
+  }
+  if (auto s = LockForFinishing(); !s) return std::unexpected(s.error());
+  if (node_->rotation) {
+    if (auto s = FinishRotation(*files, *node_, *keys); !s) {
+      return Fail(s.error().code,
+                  "cannot finish the key rotation that was interrupted (" +
+                      s.error().message +
+                      "); nothing is lost: fix that, then run this again");
+    }
+    out().Hint(
+        "Finished a key rotation that had been interrupted: from now on "
+        "only the new passphrase opens this node.");
+  }
+  // An agent must not keep the key that no longer opens anything.
+  if (agent_has_old_key) agent::Stop(*socket);
+  if (auto s = key_lock_->Downgrade(); !s) return std::unexpected(s.error());
+  // Finished here or by another process: the new key must open it now.
+  if (auto id = OpenIdentity(keys->new_master, *node_); !id) {
+    return std::unexpected(id.error());
+  }
+  master_ = std::move(keys->new_master);
+  return crypto::Secret::CopyOf(master_->view());
 }
 
 Result<std::string> Context::AgentSocket(bool create_dir) {
@@ -83,6 +183,7 @@ Result<crypto::Secret> Context::MasterKey(bool allow_prompt) {
   if (master_) return crypto::Secret::CopyOf(master_->view());
   auto node = Node();
   if (!node) return std::unexpected(node.error());
+  if ((*node)->rotation) return FinishInterruptedRotation(allow_prompt);
   if (auto socket = AgentSocket(false)) {
     if (auto key = agent::FetchKey(*socket, allow_prompt)) {
       // An agent left over from an earlier node in this folder holds the

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "cli/home.hpp"
+#include "cli/key_lock.hpp"
 #include "cli/node_file.hpp"
 #include "cli/output.hpp"
 #include "common/error.hpp"
@@ -52,7 +53,14 @@ class Context {
   // kPermission with the chmod to run).
   Result<HomeFiles> Home();
   // node.json of the checked home (kCorrupt, kTooNew as LoadNodeFile).
+  // Reading it first takes the home's key lock (shared, for the rest of
+  // the process; see key_lock.hpp), waiting while a key rotation runs.
   Result<const NodeFile*> Node();
+  // The key lock exclusively, without waiting, for a key rotation: false
+  // while another process of this home holds it. Call Node() first.
+  Result<bool> LockKeyExclusively();
+  // After a rotation rewrote node.json: forget the old key and stores.
+  void NodeRewritten(NodeFile node);
   // The agent's socket for this home (see agent::SocketPath).
   Result<std::string> AgentSocket(bool create_dir);
 
@@ -61,7 +69,8 @@ class Context {
   // stdin is a terminal, a prompt. Without `allow_prompt` (a read-only look
   // such as status) the agent's idle timer is not reset either. kLocked
   // ("inch is locked: ...") when none is available, kWrongPassphrase.
-  // Cached for this process.
+  // Cached for this process. A key rotation found interrupted is finished
+  // first (either passphrase works; see key_rotation.hpp).
   Result<crypto::Secret> MasterKey(bool allow_prompt = true);
   // The passphrase itself from the file/env or a prompt (never the agent);
   // kLocked when neither is possible.
@@ -89,7 +98,13 @@ class Context {
   }
 
  private:
+  Result<crypto::Secret> FinishInterruptedRotation(bool allow_prompt);
+  // Exclusive key lock for finishing a rotation, taking turns with other
+  // processes that found it too; reloads node_ once it is held.
+  Status LockForFinishing();
+
   std::optional<Output> out_;
+  std::optional<KeyLock> key_lock_;
   std::optional<HomeFiles> home_;
   std::optional<NodeFile> node_;
   std::optional<crypto::Secret> master_;

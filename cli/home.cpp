@@ -91,7 +91,7 @@ Result<std::string> ResolveHomeDir(const std::string& flag) {
 
 HomeFiles FilesIn(const std::string& dir) {
   return HomeFiles{dir, dir + "/node.json", dir + "/journal.db",
-                   dir + "/shared.db"};
+                   dir + "/shared.db", dir + "/unpair-pending.bin"};
 }
 
 Status CheckHome(const HomeFiles& files) {

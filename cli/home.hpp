@@ -13,10 +13,11 @@ namespace inch::cli {
 
 // Paths of everything a node keeps. Other stores add their file here.
 struct HomeFiles {
-  std::string dir;         // absolute, lexically normalised
-  std::string node_json;   // identity, KDF parameters, wrapped master key
-  std::string journal_db;  // the private journal (never leaves the node)
-  std::string shared_db;   // shared lists and notes
+  std::string dir;             // absolute, lexically normalised
+  std::string node_json;       // identity, KDF parameters, wrapped master key
+  std::string journal_db;      // the private journal (never leaves the node)
+  std::string shared_db;       // shared lists and notes
+  std::string unpair_pending;  // a notice still owed to an old partner
 };
 
 // The home from `flag` (--home), else INCH_HOME, else $XDG_DATA_HOME/inch,

@@ -53,7 +53,7 @@ Result<NetNode> LoadNode(Context& ctx) {
   auto identity = OpenIdentity(*master, **node);
   if (!identity) return std::unexpected(identity.error());
   NetNode out{*files, std::move(*master), std::move(*identity),
-              files->dir + "/unpair-pending.bin", crypto::Secret()};
+              files->unpair_pending, crypto::Secret()};
   out.local_key = crypto::DeriveSubkey(out.master, crypto::Subkey::kLocal);
   return out;
 }

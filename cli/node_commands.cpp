@@ -6,6 +6,7 @@
 
 #include "cli/agent.hpp"
 #include "cli/commands.hpp"
+#include "cli/key_rotation.hpp"
 #include "cli/passphrase_input.hpp"
 #include "crypto/aead.hpp"
 #include "crypto/kdf.hpp"
@@ -139,22 +140,21 @@ Status Lock(Context& ctx) {
   return {};
 }
 
-Status ChangePassphrase(Context& ctx, const std::string& new_file) {
-  auto files = ctx.Home();
-  if (!files) return std::unexpected(files.error());
-  auto node = ctx.Node();
-  if (!node) return std::unexpected(node.error());
+// The current passphrase opens the master key; `what` names the command.
+Result<crypto::Secret> CurrentMasterKey(Context& ctx, const NodeFile& node,
+                                        std::string_view what) {
   // The agent is not enough here: changing it needs the current one.
-  auto old_pass = ctx.Passphrase("Current passphrase: ");
-  if (!old_pass) {
-    if (old_pass.error().code == Errc::kLocked) {
+  auto pass = ctx.Passphrase("Current passphrase: ");
+  if (!pass) {
+    if (pass.error().code == Errc::kLocked) {
       return Fail(Errc::kLocked,
-                  "inch passphrase needs your current passphrase: run it on "
-                  "a terminal or pass --passphrase-file FILE");
+                  std::string(what) +
+                      " needs your current passphrase: run it on a terminal "
+                      "or pass --passphrase-file FILE");
     }
-    return std::unexpected(old_pass.error());
+    return std::unexpected(pass.error());
   }
-  auto master = crypto::UnwrapMasterKey(*old_pass, (*node)->wrapped);
+  auto master = crypto::UnwrapMasterKey(*pass, node.wrapped);
   if (!master) {
     if (master.error().code == Errc::kWrongPassphrase) {
       return Fail(Errc::kWrongPassphrase,
@@ -162,6 +162,91 @@ Status ChangePassphrase(Context& ctx, const std::string& new_file) {
     }
     return std::unexpected(master.error());
   }
+  return master;
+}
+
+// A rotation found interrupted: MasterKey() finishes it (see
+// key_rotation.hpp); the passphrase chosen then stays.
+Status FinishRotationCommand(Context& ctx) {
+  auto key = ctx.MasterKey();
+  if (!key) return std::unexpected(key.error());
+  auto node = ctx.Node();
+  if (!node) return std::unexpected(node.error());
+  if (ctx.out().json()) {
+    ctx.out().Json({{"id", (*node)->node_id},
+                    {"key_rotated", true},
+                    {"finished_interrupted", true}});
+  } else {
+    ctx.out().Line(
+        "Finished the key rotation that had been interrupted. The new "
+        "passphrase is the one you chose then; run `inch passphrase "
+        "--rotate-key` again for another.");
+  }
+  return {};
+}
+
+Status RotateKey(Context& ctx, const std::string& new_file) {
+  auto files = ctx.Home();
+  if (!files) return std::unexpected(files.error());
+  auto node = ctx.Node();
+  if (!node) return std::unexpected(node.error());
+  if ((*node)->rotation) return FinishRotationCommand(ctx);
+  auto master = CurrentMasterKey(ctx, **node, "inch passphrase --rotate-key");
+  if (!master) return std::unexpected(master.error());
+  if (auto id = OpenIdentity(*master, **node); !id) {
+    return std::unexpected(id.error());
+  }
+  auto new_pass = NewPassphrase(new_file, "--new-passphrase-file");
+  if (!new_pass) return std::unexpected(new_pass.error());
+  // Nobody else may hold the old key while everything moves to the new
+  // one, and nobody may write under it afterwards.
+  auto alone = ctx.LockKeyExclusively();
+  if (!alone) return std::unexpected(alone.error());
+  if (!*alone) {
+    return Fail(Errc::kExists,
+                "another inch command is using this home (perhaps `inch "
+                "serve`, or a sync): stop it, then run `inch passphrase "
+                "--rotate-key` again; nothing was changed");
+  }
+  // The agent holds the old key: it is forgotten before anything changes.
+  bool was_unlocked = false;
+  if (auto socket = ctx.AgentSocket(false)) was_unlocked = agent::Stop(*socket);
+  NodeFile updated = **node;
+  auto rotated = RotateMasterKey(*files, updated, *master, *new_pass);
+  ctx.NodeRewritten(std::move(updated));
+  if (!rotated) return rotated;
+  if (ctx.out().json()) {
+    ctx.out().Json({{"id", (*node)->node_id},
+                    {"passphrase_changed", true},
+                    {"key_rotated", true},
+                    {"agent_locked", was_unlocked}});
+  } else {
+    ctx.out().Line(
+        "Rotated the master key: your journal, lists and notes are sealed "
+        "under a new key, which only the new passphrase opens. An old copy "
+        "of node.json opens only what was written before now.");
+    if (was_unlocked) {
+      ctx.out().Hint("inch is locked now: run `inch unlock` to unlock it.");
+    }
+  }
+  return {};
+}
+
+Status ChangePassphrase(Context& ctx, const std::string& new_file,
+                        bool rotate_key) {
+  if (rotate_key) return RotateKey(ctx, new_file);
+  auto files = ctx.Home();
+  if (!files) return std::unexpected(files.error());
+  auto node = ctx.Node();
+  if (!node) return std::unexpected(node.error());
+  if ((*node)->rotation) {
+    // Re-wrapping the old key now would be undone when the rotation ends.
+    return Fail(Errc::kInvalidInput,
+                "a key rotation was interrupted: run `inch passphrase "
+                "--rotate-key` to finish it first; nothing was changed");
+  }
+  auto master = CurrentMasterKey(ctx, **node, "inch passphrase");
+  if (!master) return std::unexpected(master.error());
   auto new_pass = NewPassphrase(new_file, "--new-passphrase-file");
   if (!new_pass) return std::unexpected(new_pass.error());
   auto wrapped =
@@ -259,15 +344,23 @@ void RegisterNodeCommands(CLI::App& app, Context& ctx) {
   });
 
   auto new_file = std::make_shared<std::string>();
+  auto rotate_key = std::make_shared<bool>(false);
   auto* passphrase = app.add_subcommand(
-      "passphrase", "Change the passphrase (re-wraps the master key only)");
+      "passphrase",
+      "Change the passphrase (re-wraps the master key; --rotate-key "
+      "replaces it)");
   passphrase
       ->add_option("--new-passphrase-file", *new_file,
                    "Read the new passphrase from the first line of FILE")
       ->type_name("FILE");
-  passphrase->callback([&ctx, new_file] {
-    ctx.SetAction(
-        [&ctx, new_file] { return ChangePassphrase(ctx, *new_file); });
+  passphrase->add_flag(
+      "--rotate-key", *rotate_key,
+      "Also make a new master key and re-seal everything under it, so an "
+      "old copy of node.json opens nothing written from now on");
+  passphrase->callback([&ctx, new_file, rotate_key] {
+    ctx.SetAction([&ctx, new_file, rotate_key] {
+      return ChangePassphrase(ctx, *new_file, *rotate_key);
+    });
   });
 
   app.add_subcommand("status", "Node id, lock state and counts")

@@ -13,6 +13,10 @@ enum class Subkey : std::uint64_t {
   kShared = 2,    // the shared-op log and its state, at rest
   kIdentity = 3,  // seals the node's static X25519 secret key
   kLocal = 4,     // local-only records (private answers, settings)
+  // Seals one master key under another while a rotation is under way
+  // (cli/key_rotation.hpp). Far from the others so new purposes can take
+  // the next small ids.
+  kRotation = 16,
 };
 
 // Returns a 32-byte subkey; `master` must be 32 bytes (aborts otherwise).

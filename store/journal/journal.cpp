@@ -11,6 +11,8 @@
 #include <cerrno>
 #include <cstring>
 #include <limits>
+#include <utility>
+#include <vector>
 
 #include "common/check.hpp"
 #include "crypto/aead.hpp"
@@ -107,6 +109,20 @@ Status CheckLabels(const std::optional<std::string>& prompt_id,
 
 Error NoEntry(std::int64_t id) {
   return {Errc::kNotFound, "no journal entry " + std::to_string(id)};
+}
+
+// Opens `sealed` under `from` and seals the same bytes (padding included)
+// under `to`, with the same associated data. kCorrupt if it does not open.
+Result<Bytes> Reseal(const crypto::Secret& from, const crypto::Secret& to,
+                     ByteView sealed, ByteView ad, std::string_view what) {
+  auto plain = crypto::Open(from, sealed, ad);
+  if (!plain) {
+    return Fail(Errc::kCorrupt,
+                std::string(what) + " does not open under the current key");
+  }
+  Bytes out = crypto::Seal(to, *plain, ad);
+  crypto::Wipe(*plain);
+  return out;
 }
 
 // Removes a half-created journal so `create` can be retried.
@@ -332,6 +348,67 @@ Status Journal::Delete(std::int64_t id) {
     return Wrap(ok.error(),
                 "entry deleted, but its old copy is still in the log");
   }
+  return {};
+}
+
+Status Journal::Rekey(const crypto::Secret& new_journal_key) {
+  INCH_CHECK(new_journal_key.size() == crypto::kKeyBytes);
+  {
+    auto tx = Transaction::Begin(*db_);
+    if (!tx) return std::unexpected(tx.error());
+    // In batches by id, so memory stays bounded on a large journal; every
+    // batch is part of the one transaction.
+    constexpr std::int64_t kBatch = 256;
+    std::int64_t after = std::numeric_limits<std::int64_t>::min();
+    for (;;) {
+      std::vector<std::pair<std::int64_t, Bytes>> batch;
+      {
+        auto sel = db_->Prepare(
+            "SELECT id, record, format FROM entries WHERE id > ? ORDER BY id"
+            " LIMIT ?");
+        sel.Bind(1, after).Bind(2, kBatch);
+        for (;;) {
+          auto row = sel.Step();
+          if (!row) return std::unexpected(row.error());
+          if (!*row) break;
+          const std::int64_t id = sel.ColumnInt(0);
+          auto resealed = Reseal(key_, new_journal_key, sel.ColumnBlob(1),
+                                 rec::EntryAd(id, sel.ColumnInt(2)),
+                                 "journal entry " + std::to_string(id));
+          if (!resealed) {
+            Drain(sel);
+            return std::unexpected(resealed.error());
+          }
+          batch.emplace_back(id, std::move(*resealed));
+        }
+      }
+      if (batch.empty()) break;
+      for (const auto& [id, sealed] : batch) {
+        if (auto ok = db_->Prepare("UPDATE entries SET record = ? WHERE id = ?")
+                          .Bind(1, ByteView(sealed))
+                          .Bind(2, id)
+                          .Run();
+            !ok) {
+          return ok;
+        }
+      }
+      after = batch.back().first;
+    }
+    auto sel = db_->Prepare("SELECT value FROM meta WHERE name = 'canary'");
+    auto row = sel.Step();
+    if (!row) return std::unexpected(row.error());
+    if (!*row) return Fail(Errc::kCorrupt, "the journal has no key check");
+    Bytes sealed = sel.ColumnBlob(0);
+    Drain(sel);
+    auto canary =
+        Reseal(key_, new_journal_key, sealed, rec::CanaryAd(), "the key check");
+    if (!canary) return std::unexpected(canary.error());
+    auto upd = db_->Prepare("UPDATE meta SET value = ? WHERE name = 'canary'");
+    if (auto ok = upd.Bind(1, ByteView(*canary)).Run(); !ok) return ok;
+    if (auto ok = tx->Commit(); !ok) return ok;
+  }
+  key_ = crypto::Secret::CopyOf(new_journal_key.view());
+  (void)db_->CheckpointTruncate();
   return {};
 }
 

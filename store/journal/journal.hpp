@@ -81,6 +81,16 @@ class Journal {
   // Number of entries; kIo/kCorrupt from the database.
   Result<std::int64_t> Count();
 
+  // Re-seals every record and the key check under `new_journal_key` (32
+  // bytes) in ONE transaction, so the file is wholly under the old key or
+  // wholly under the new one; afterwards this Journal uses the new key.
+  // kCorrupt (nothing changed) if any record does not open under the
+  // current key; kIo from the database. The old ciphertexts are zeroed in
+  // the file (secure_delete) and the WAL is truncated when no reader holds
+  // it (best effort: it is old data under the old key). Used by key
+  // rotation (cli/key_rotation.hpp).
+  Status Rekey(const crypto::Secret& new_journal_key);
+
   ~Journal();
   Journal(const Journal&) = delete;
   Journal& operator=(const Journal&) = delete;

@@ -198,6 +198,9 @@ class SharedStore final : public SyncPort {
   // Whether my public key sorts before the partner's (true when unpaired).
   bool MeLow();
 
+  // Key rotation: re-seals all under a new shared subkey (shared_rekey.cpp).
+  Status Rekey(crypto::Secret new_shared_key);
+
   class Impl;
 
  private:
