@@ -103,6 +103,86 @@ Status SharedStore::Impl::MacGateRecordsV4() {
   return db->Exec("DROP TABLE private_answers_v3;");
 }
 
+Status SharedStore::Impl::RekeyDerived(const crypto::Secret& new_local,
+                                       const crypto::Secret& new_record) {
+  if (auto s = CheckGateRecords(true); !s) return s;
+  struct Remac {
+    const char* select;
+    const char* update;  // ?1 the new MAC, then the row's key columns
+    const char* table;
+    int fields, keys;
+  };
+  static constexpr Remac kTables[] = {
+      {"SELECT seq, gate, item FROM pending",
+       "UPDATE pending SET mac = ?1 WHERE seq = ?2", "pending", 3, 1},
+      {"SELECT first, seq, count FROM releases",
+       "UPDATE releases SET mac = ?1 WHERE first = ?2", "releases", 3, 1},
+      {"SELECT author, kind, hlc, value FROM consents",
+       "UPDATE consents SET mac = ?1 WHERE author = ?2 AND kind = ?3",
+       "consents", 4, 2},
+  };
+  for (const Remac& t : kTables) {
+    std::vector<std::vector<std::optional<std::int64_t>>> rows;
+    {
+      auto st = db->Prepare(t.select);
+      for (;;) {
+        auto more = st.Step();
+        if (!more) return std::unexpected(more.error());
+        if (!*more) break;
+        std::vector<std::optional<std::int64_t>> r;
+        for (int c = 0; c < t.fields; ++c) r.push_back(NullableInt(st, c));
+        rows.push_back(std::move(r));
+      }
+    }
+    for (const auto& r : rows) {
+      crypto::RecordMac mac =
+          t.fields == 3
+              ? crypto::MacRecord(new_record, t.table, {r[0], r[1], r[2]})
+              : crypto::MacRecord(new_record, t.table,
+                                  {r[0], r[1], r[2], r[3]});
+      auto up = db->Prepare(t.update);
+      up.Bind(1, ByteView(mac));
+      for (int k = 0; k < t.keys; ++k)
+        up.Bind(2 + k, *r[static_cast<std::size_t>(k)]);
+      if (auto s = up.Run(); !s) return s;
+    }
+  }
+  // Private answers: a new row id (keyed hash of the wish number carried
+  // inside) and a new seal.
+  std::vector<std::pair<Bytes, Bytes>> answers;
+  {
+    auto st = db->Prepare("SELECT id, answer FROM private_answers");
+    for (;;) {
+      auto more = st.Step();
+      if (!more) return std::unexpected(more.error());
+      if (!*more) break;
+      const Bytes id = st.ColumnBlob(0);
+      auto plain = crypto::Open(local_key, st.ColumnBlob(1),
+                                AsBytes("answers/" + ToHex(id)));
+      if (!plain || plain->size() != 9) {
+        if (plain) crypto::Wipe(*plain);
+        return Fail(Errc::kCorrupt, "a private answer does not open");
+      }
+      std::uint64_t n = 0;
+      for (std::size_t i = 1; i < 9; ++i) n = (n << 8) | (*plain)[i];
+      const auto mac = crypto::MacRecord(new_record, "private_answers",
+                                         {static_cast<std::int64_t>(n)});
+      Bytes new_id(mac.begin(), mac.end());
+      Bytes sealed =
+          crypto::Seal(new_local, *plain, AsBytes("answers/" + ToHex(new_id)));
+      crypto::Wipe(*plain);
+      answers.emplace_back(std::move(new_id), std::move(sealed));
+    }
+  }
+  if (auto s = db->Exec("DELETE FROM private_answers;"); !s) return s;
+  for (const auto& [id, sealed] : answers) {
+    auto ins =
+        db->Prepare("INSERT INTO private_answers(id, answer) VALUES (?, ?)");
+    if (auto s = ins.Bind(1, id).Bind(2, sealed).Run(); !s) return s;
+  }
+  return {};
+}
+
 Status SharedStore::Impl::CheckGateRecords(bool pending_too) {
   if (pending_too) {
     auto st = db->Prepare("SELECT seq, gate, item, mac FROM pending");

@@ -8,8 +8,9 @@
 //   ops.body, sealing 0       AD AtRestAd("ops", author, seq)
 //   partner.secret            AD "partner/secret"
 //   partner.address           AD "partner/address"
-//   private_answers.answer    under the local key made from the shared
-//                             subkey, AD AtRestAd("answers", kPartner, n)
+//   private_answers           under the local key made from the shared
+//                             subkey; row ids and the gate's MACs under the
+//                             record key made from it (RekeyDerived)
 // Op bodies sealed under an item's own key (sealing 1) are not touched: the
 // item key stays the same, only its wrapping in items.key changes. Anything
 // new that is sealed under the shared subkey must be added to kColumns, or
@@ -72,26 +73,7 @@ const SealedColumn kColumns[] = {
      " AND rowid > ?1 ORDER BY rowid LIMIT ?2",
      "UPDATE partner SET address = ?1 WHERE rowid = ?2", false,
      [](std::int64_t, std::int64_t) { return std::string("partner/address"); }},
-    {"a private answer",
-     "SELECT rowid, answer, n, 0 FROM private_answers WHERE rowid > ?1"
-     " ORDER BY rowid LIMIT ?2",
-     "UPDATE private_answers SET answer = ?1 WHERE rowid = ?2", true,
-     [](std::int64_t n, std::int64_t) {
-       return RowAd("answers", kPartner, n);
-     }},
 };
-
-// Must match DeriveLocalKey in shared_store.cpp (the rekey unit test opens
-// a private answer after a rekey, so a mismatch fails it).
-crypto::Secret LocalKeyFor(const crypto::Secret& shared_key) {
-  static constexpr std::string_view kContext = "inch-local-answers v1";
-  crypto::Secret key(32);
-  INCH_CHECK(crypto_generichash(
-                 key.data(), key.size(),
-                 reinterpret_cast<const unsigned char*>(kContext.data()),
-                 kContext.size(), shared_key.data(), shared_key.size()) == 0);
-  return key;
-}
 
 }  // namespace
 
@@ -100,10 +82,14 @@ Status SharedStore::Rekey(crypto::Secret new_shared_key) {
     return Fail(Errc::kInvalidInput, "the new shared key must be 32 bytes");
   }
   Impl& impl = *impl_;
-  crypto::Secret new_local = LocalKeyFor(new_shared_key);
+  crypto::Secret new_local =
+      crypto::DeriveLabelledKey(new_shared_key, crypto::kLocalAnswersLabel);
+  crypto::Secret new_record =
+      crypto::DeriveLabelledKey(new_shared_key, crypto::kRecordMacLabel);
   auto adopt = [&] {
     impl.shared_key = std::move(new_shared_key);
     impl.local_key = std::move(new_local);
+    impl.record_key = std::move(new_record);
   };
   constexpr std::int64_t kBatch = 512;
   bool probed = false;  // a value opened under the current key
@@ -160,6 +146,10 @@ Status SharedStore::Rekey(crypto::Secret new_shared_key) {
         after = batch.back().first;
       }
     }
+    // Keyed by keys derived from the shared subkey too: the consent gate's
+    // MACs and the private answers' row ids (checked under the old key
+    // first, so a tampered row is refused, not blessed).
+    if (auto s = impl.RekeyDerived(new_local, new_record); !s) return s;
     if (auto s = tx->Commit(); !s) return s;
   }
   adopt();

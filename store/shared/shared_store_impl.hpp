@@ -154,6 +154,11 @@ class SharedStore::Impl {
   // `pending_too`: also every pending row (LoadPending checks those as it
   // reads them).
   Status CheckGateRecords(bool pending_too);
+  // Key rotation (shared_rekey.cpp): inside its transaction, checks every
+  // gate record under the current keys, then re-MACs them and re-keys the
+  // private answers under keys derived from the new shared subkey.
+  Status RekeyDerived(const crypto::Secret& new_local,
+                      const crypto::Secret& new_record);
   // The `private_answers` row id for the partner's wish n: a keyed hash,
   // so the file does not show which wishes I answered.
   Bytes AnswerRowId(std::uint64_t n) const;
