@@ -90,7 +90,11 @@ TEST_F(SharedRekeyTest, ValuesOpenUnderTheNewKeyOnlyAndSyncGoesOn) {
   EXPECT_FALSE(a->CurrentState());
   EXPECT_FALSE(a->PairSecret());
   EXPECT_FALSE(a->Partner());
-  EXPECT_FALSE(a->PrivateAnswerFor(partner_wish_));
+  // The answer's row id is keyed too: under the old key it is not even
+  // found, let alone opened.
+  auto old_answer = a->PrivateAnswerFor(partner_wish_);
+  EXPECT_FALSE(old_answer && *old_answer);
+  EXPECT_FALSE(a->Preview());  // the gate's MACs no longer check either
 
   // The pair secret is the same, so both directions still sync.
   ReopenA(new_key);
