@@ -82,7 +82,9 @@ TEST_F(PartnerChangeTest, ANewPartnerStartsFromNothing) {
   ASSERT_EQ(mine.size(), 2u) << mine.dump();
   for (const auto& item : mine) {
     EXPECT_EQ(item["shared"], false) << item.dump();
-    if (item["kind"] == "give") EXPECT_TRUE(item["for"].is_null());
+    if (item["kind"] == "give") {
+      EXPECT_TRUE(item["for"].is_null()) << item.dump();
+    }
   }
   EXPECT_FALSE(NotesHave(a_, note_text));
   EXPECT_FALSE(PartnerListHas(a_, b_wish_text));
