@@ -377,12 +377,15 @@ TEST_F(ListsTwoNodeE2eTest, PreviewShowsMarksAndNotesUntilTheyArrive) {
 
   Ok(a_, {"choose", gid});
   sync();  // the choice leaves while both lists consents hold
-  Ok(a_, {"ready", "lists", "--off"});
   Ok(a_, {"done", gid});
   Ok(a_, {"thank", "Thank you for the tea", "--for", gid});
+  // a pauses before the next sync: the later marks wait for it. While
+  // paused, a's node holds b's list back, so no new mark can be made.
+  Ok(a_, {"ready", "lists", "--off"});
+  EXPECT_EQ(a_.Run({"choose", gid}).exit_code, 1);
   RunResult r = a_.Run({"preview"});
   ASSERT_EQ(r.exit_code, 0) << Describe(r);
-  const std::string marks = LineWith(r.out, "Tea in bed on Sunday");
+  const std::string marks = LineWith(r.out, gid);
   EXPECT_NE(marks.find(gid), std::string::npos) << marks;
   EXPECT_NE(marks.find("chosen (sent)"), std::string::npos) << marks;
   EXPECT_NE(marks.find("done (waiting for my consent)"), std::string::npos)
@@ -412,7 +415,8 @@ TEST_F(ListsTwoNodeE2eTest, PreviewShowsMarksAndNotesUntilTheyArrive) {
   json blist =
       json::parse(Ok(b_, {"--json", "list", "--mine"}), nullptr, false);
   ASSERT_EQ(blist.size(), 1u) << blist;
-  EXPECT_EQ(blist[0]["progress"], "chosen");
+  // b's node holds a's marks back while a's lists are paused.
+  EXPECT_EQ(blist[0]["progress"], "offered");
   EXPECT_EQ(blist[0]["thanked"], false);
   EXPECT_EQ(json::parse(Ok(b_, {"--json", "notes"})).size(), 0u);
 
