@@ -313,7 +313,8 @@ bool FillHistory(Node& a, const std::string& pass, std::size_t count,
 double Pct(std::vector<double> v, double p) {
   if (v.empty()) return -1;
   std::sort(v.begin(), v.end());
-  return v[std::min(v.size() - 1, static_cast<std::size_t>(p * v.size()))];
+  return v[std::min(v.size() - 1, static_cast<std::size_t>(
+                                      p * static_cast<double>(v.size())))];
 }
 
 // Context for (a): the median cost of one small write + fdatasync here
@@ -370,8 +371,11 @@ void NoteLatency(Node& a, sqlite3* ra, sqlite3* rb, int notes) {
     process.push_back(Ms(exited - t0));
     // user + system CPU of the `inch thank` process: moves less than wall
     // time when other work shares the cores.
-    cpu.push_back(usage.ru_utime.tv_sec * 1e3 + usage.ru_utime.tv_usec / 1e3 +
-                  usage.ru_stime.tv_sec * 1e3 + usage.ru_stime.tv_usec / 1e3);
+    auto ms = [](const timeval& t) {
+      return static_cast<double>(t.tv_sec) * 1e3 +
+             static_cast<double>(t.tv_usec) / 1e3;
+    };
+    cpu.push_back(ms(usage.ru_utime) + ms(usage.ru_stime));
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   std::printf("(a) note latency, a -> b, %zu notes (%d lost):\n",

@@ -65,8 +65,11 @@ int RunInch(const std::vector<std::string>& args,
   wait4(pid, &status, 0, &usage);
   elapsed = Ms(Clock::now() - start);
   if (cpu != nullptr) {
-    *cpu = usage.ru_utime.tv_sec * 1e3 + usage.ru_utime.tv_usec / 1e3 +
-           usage.ru_stime.tv_sec * 1e3 + usage.ru_stime.tv_usec / 1e3;
+    auto ms = [](const timeval& t) {
+      return static_cast<double>(t.tv_sec) * 1e3 +
+             static_cast<double>(t.tv_usec) / 1e3;
+    };
+    *cpu = ms(usage.ru_utime) + ms(usage.ru_stime);
   }
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }

@@ -396,7 +396,7 @@ void RegisterListsCommands(CLI::App& app, Context& ctx) {
         ->type_name("ID");
     const char* verb =
         progress == store::Progress::kChosen ? "Chose" : "Marked done";
-    cmd->callback([&ctx, id, progress, verb] {
+    cmd->callback([&ctx, id, progress = progress, verb] {
       ctx.SetAction([&ctx, id, progress, verb] {
         return ForEachId(ctx, {*id}, verb,
                          [progress](store::SharedStore& s, ItemId item) {

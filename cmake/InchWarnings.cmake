@@ -1,7 +1,10 @@
 # Warnings for our own targets (generated protobuf code gets fewer).
 function(inch_warnings target)
+  # -Wconversion: narrowing that loses value (a size_t into an int, a
+  # 64-bit counter into 32) must be spelt out with a cast.
   target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic -Wshadow
-                                           -Wnon-virtual-dtor -Wold-style-cast)
+                                           -Wnon-virtual-dtor -Wold-style-cast
+                                           -Wconversion)
   if(INCH_WERROR)
     target_compile_options(${target} PRIVATE -Werror)
   endif()

@@ -32,9 +32,21 @@ struct Error {
   std::string message;
 };
 
+// Result<T> is std::expected<T, Error> made [[nodiscard]]: libstdc++ 12
+// does not mark std::expected so, and an alias cannot carry the attribute,
+// so a thin class adds it. Ignoring a Result is then a compile error
+// (-Werror); where ignoring is right, say so with a commented `(void)`.
 template <class T>
-using Result = std::expected<T, Error>;
-using Status = std::expected<void, Error>;
+class [[nodiscard]] Result : public std::expected<T, Error> {
+  using Base = std::expected<T, Error>;
+
+ public:
+  using Base::Base;  // values, std::unexpected, other Results
+  constexpr Result() = default;
+  constexpr Result(const Base& b) : Base(b) {}
+  constexpr Result(Base&& b) : Base(std::move(b)) {}
+};
+using Status = Result<void>;
 
 // Builds the unexpected value: `return Fail(Errc::kNotFound, "no entry 7");`
 inline std::unexpected<Error> Fail(Errc code, std::string message) {

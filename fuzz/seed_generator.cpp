@@ -130,7 +130,13 @@ void Frames(const fs::path& root) {
   Bytes big(300, 0x61), one{0x7f};
   auto f1 = *net::EncodeFrame(one), f2 = *net::EncodeFrame(big);
   w.Seed("two-frames", Cat({Bytes{0xff, 0xfe, 0x01}, f1, f2}));
-  w.Seed("split-odd", Cat({Bytes{0xff, 0xfe, 0xc3}, f2, f1, f2}));
+  w.Seed("split-odd", Cat({Bytes{0xff, 0xfe, 0x43}, f2, f1, f2}));
+  // Byte 2's bit 7: an exact limit (48, as a handshake message).
+  Bytes m48(48, 0x30), m47(47, 0x2f);
+  w.Seed("exact", Cat({Bytes{0x00, 0x2f, 0x81}, *net::EncodeFrame(m48),
+                       *net::EncodeFrame(m48)}));
+  w.Seed("exact-short", Cat({Bytes{0x00, 0x2f, 0x80}, *net::EncodeFrame(m47)}),
+         false);
   w.Seed("over-limit", Cat({Bytes{0x00, 0x09, 0x02}, f2}));  // limit 10
   w.Seed("zero-length", Bytes{0xff, 0xfe, 0x05, 0x00, 0x00, 0x41}, false);
   w.Seed("over-declared", Cat({Bytes{0xff, 0xfe, 0x00, 0xff, 0xff}, one}),

@@ -33,35 +33,16 @@ void Connection::ClearDeadline() { deadline_.cancel(); }
 
 awaitable<Result<Bytes>> Connection::ReadFrame(std::size_t max_len,
                                                bool exact) {
-  std::array<std::uint8_t, kFrameHeader> header{};
-  boost::system::error_code ec;
-  std::size_t got = co_await asio::async_read(
-      socket_, asio::buffer(header), asio::redirect_error(use_awaitable, ec));
-  if (ec) {
-    eof_ = (ec == asio::error::eof && got == 0);
-    co_return Fail(Errc::kUnreachable,
-                   eof_ ? "connection closed" : "read failed: " + ec.message());
-  }
-  std::size_t len = DecodeFrameLength(header.data());
-  if (len == 0 || len > max_len || (exact && len != max_len)) {
-    co_return Fail(Errc::kProtocol,
-                   "unexpected frame length " + std::to_string(len));
-  }
-  Bytes body(len);
-  co_await asio::async_read(socket_, asio::buffer(body),
-                            asio::redirect_error(use_awaitable, ec));
-  if (ec) co_return Fail(Errc::kUnreachable, "read failed: " + ec.message());
-  bytes_in_ += kFrameHeader + len;
-  co_return body;
+  // The one frame reader (frame.hpp), also fuzzed over an in-memory stream.
+  co_return co_await ReadFrameFrom(socket_, FrameLimit{max_len, exact},
+                                   read_state_);
 }
 
 awaitable<Status> Connection::WriteFrame(ByteView payload) {
   if (payload.empty() || payload.size() > kMaxFrame) {
     co_return Fail(Errc::kInvalidInput, "frame payload size out of range");
   }
-  std::array<std::uint8_t, kFrameHeader> header{
-      static_cast<std::uint8_t>(payload.size() >> 8),
-      static_cast<std::uint8_t>(payload.size() & 0xff)};
+  auto header = FrameHeader(payload.size());
   std::array<asio::const_buffer, 2> buffers{
       asio::buffer(header), asio::buffer(payload.data(), payload.size())};
   boost::system::error_code ec;

@@ -37,13 +37,13 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
   void ShutdownSend();  // half-close: the peer reads EOF after our data
   void Close();         // idempotent
-  bool eof() const { return eof_; }
+  bool eof() const { return read_state_.eof; }
   bool timed_out() const { return timed_out_; }
   // "address:port" of the peer, for logs; empty if unknown.
   const std::string& peer() const { return peer_; }
   tcp::socket& socket() { return socket_; }
   // Bytes read and written so far, headers included (benchmarks, tests).
-  std::uint64_t bytes_in() const { return bytes_in_; }
+  std::uint64_t bytes_in() const { return read_state_.bytes_read; }
   std::uint64_t bytes_out() const { return bytes_out_; }
 
   explicit Connection(tcp::socket socket);  // use Create
@@ -52,9 +52,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   tcp::socket socket_;
   asio::steady_timer deadline_;
   std::string peer_;
-  bool eof_ = false;
+  FrameReadState read_state_;  // eof and bytes in
   bool timed_out_ = false;
-  std::uint64_t bytes_in_ = 0;
   std::uint64_t bytes_out_ = 0;
 };
 

@@ -8,6 +8,7 @@ packages=(
   libsodium-dev libprotobuf-dev protobuf-compiler libsqlite3-dev
   libboost-dev libcli11-dev nlohmann-json3-dev libspdlog-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  clang-tidy clang-format  # scripts/lint.sh (version 14 on Debian 12)
 )
 
 missing=()

@@ -16,6 +16,10 @@ unset INCH_HOME INCH_PASSPHRASE_FILE
 for flavour in release asan; do
   echo "== build ($flavour)"
   bash scripts/build.sh "$flavour" >/dev/null
+  if [ "$flavour" = release ]; then
+    echo "== lint (clang-format, clang-tidy)"
+    bash scripts/lint.sh
+  fi
   echo "== test ($flavour)"
   # The release pass runs the full property suites (>= 10,000 cases); under
   # the sanitizers the SQLite-backed property cases are fewer, to keep CI short.

@@ -13,7 +13,8 @@ namespace inch::fuzz {
 
 using TargetFn = int (*)(const std::uint8_t* data, std::size_t size);
 
-// net::FrameDecoder fed in input-chosen chunks under an input-chosen limit.
+// net::ReadFrameFrom (what Connection::ReadFrame runs) over an in-memory
+// stream cut into input-chosen reads, under an input-chosen limit.
 int FuzzFrame(const std::uint8_t* data, std::size_t size);
 // proto::WireMessage as SecureChannel::Receive parses it, plus the checks
 // SyncSession applies before the store (Hello version, batch bounds, seqs).

@@ -162,7 +162,8 @@ std::string Canonical(const State& s, bool me_low) {
         " progress=" + std::to_string(static_cast<int>(it.progress)) +
         " thanked=" + std::to_string(it.thanked) +
         " created=" + std::to_string(it.created_hlc) + "\n";
-    rows.push_back({{rank(id.author), id.n}, std::move(row)});
+    rows.emplace_back(std::pair<int, std::uint64_t>{rank(id.author), id.n},
+                      std::move(row));
   }
   std::sort(rows.begin(), rows.end());
   std::string out;

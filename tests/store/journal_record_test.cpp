@@ -59,7 +59,8 @@ TEST(JournalRecordTest, TrailingByteIsCorrupt) {
 TEST(JournalRecordTest, OverDeclaredLengthsAreCorrupt) {
   Bytes b = rec::EncodeRecord(Sample());
   // Text length lives at offset 17 (kind + two i64).
-  for (std::uint8_t top : {0x01, 0x7f, 0xff}) {
+  for (std::uint8_t top :
+       {std::uint8_t{0x01}, std::uint8_t{0x7f}, std::uint8_t{0xff}}) {
     Bytes over = b;
     over[17 + 3] = top;
     EXPECT_FALSE(rec::DecodeRecord(over, 7)) << int{top};

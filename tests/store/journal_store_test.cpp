@@ -280,7 +280,8 @@ TEST(JournalOpenTest, TruncatedFilesFailWithoutCrashing) {
     ASSERT_TRUE(j);
     for (int i = 0; i < 20; ++i) {
       ASSERT_TRUE(
-          (*j)->Write(std::string(3000, 'a' + i % 26), std::nullopt, {}, i));
+          (*j)->Write(std::string(3000, static_cast<char>('a' + i % 26)),
+                      std::nullopt, {}, i));
     }
   }
   const std::string whole = ReadFile(path);
