@@ -300,7 +300,11 @@ Status Serve(Context& ctx, const std::string& listen) {
   config.pending_unpair_path = node->pending_path;
   config.identity = &node->identity;
   config.local_key = &node->local_key;
-  config.open_store = [&node] { return node->OpenStore(); };
+  config.open_store = [&node]() -> Result<std::unique_ptr<store::SyncPort>> {
+    auto opened = node->OpenStore();
+    if (!opened) return std::unexpected(opened.error());
+    return std::unique_ptr<store::SyncPort>(std::move(*opened));
+  };
   config.on_listening = [&](const net::tcp::endpoint& ep) {
     spdlog::info("listening on {}", net::FormatEndpoint(ep));
     if (ctx.out().json()) {

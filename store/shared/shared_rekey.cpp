@@ -52,7 +52,7 @@ std::string RowAd(const char* table, std::int64_t author, std::int64_t n) {
                   static_cast<std::uint64_t>(n));
 }
 
-const SealedColumn kColumns[] = {
+constexpr SealedColumn kColumns[] = {
     {"an item key",
      "SELECT rowid, key, author, n FROM items WHERE key IS NOT NULL"
      " AND rowid > ?1 ORDER BY rowid LIMIT ?2",
