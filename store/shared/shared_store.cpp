@@ -139,7 +139,7 @@ SharedStore::~SharedStore() = default;
 
 Result<std::unique_ptr<SharedStore>> SharedStore::Open(
     const std::string& path, crypto::Secret shared_key, Bytes my_public_key,
-    bool create) {
+    bool create, PartnerQuotas quotas) {
   if (shared_key.size() != crypto::kKeyBytes || my_public_key.size() != 32) {
     return Fail(Errc::kInvalidInput,
                 "shared store needs a 32-byte key and public key");
@@ -154,6 +154,7 @@ Result<std::unique_ptr<SharedStore>> SharedStore::Open(
       crypto::DeriveLabelledKey(shared_key, crypto::kRecordMacLabel);
   impl->shared_key = std::move(shared_key);
   impl->my_pk = std::move(my_public_key);
+  impl->quotas = quotas;
   impl->my_node_id = crypto::NodeId(impl->my_pk);
   if (auto s = impl->Migrate(create); !s) return Wrap(s.error(), path);
   if (auto s = impl->LoadPartnerCache(); !s) return Wrap(s.error(), path);

@@ -54,9 +54,13 @@ struct SharedCounts {
 // What one pairing lets the partner make this node store (docs/PROTOCOL.md
 // "Quotas"): beyond them, ops are refused one by one. Counted from the
 // pairing's start; erased headers count as ops, not as bytes.
-inline constexpr std::uint64_t kMaxPartnerItems = 5'000;
+inline constexpr std::uint64_t kMaxPartnerItems = 200'000;
 inline constexpr std::uint64_t kMaxPartnerOps = 250'000;
 inline constexpr std::uint64_t kMaxPartnerBytes = 32ull << 20;
+struct PartnerQuotas {
+  std::uint64_t items = kMaxPartnerItems, ops = kMaxPartnerOps,
+                bytes = kMaxPartnerBytes;
+};
 // How far ahead of this node's clock a partner's op may be stamped.
 inline constexpr std::uint64_t kMaxClockSkewMs = 24ull * 60 * 60 * 1000;
 
@@ -66,10 +70,12 @@ class SharedStore final : public SyncPort {
   // DeriveSubkey(master, kShared) (32 bytes); `my_public_key` = the node's
   // identity public key (32 bytes). kNotFound / kCorrupt / kTooNew (a file
   // written by a newer inch) / kInvalidInput (a file of another kind).
+  // `quotas`: the product's unless a test needs small ones.
   static Result<std::unique_ptr<SharedStore>> Open(const std::string& path,
                                                    crypto::Secret shared_key,
                                                    Bytes my_public_key,
-                                                   bool create);
+                                                   bool create,
+                                                   PartnerQuotas quotas = {});
   ~SharedStore() override;
 
   // ---- Pairing (issue 4). ----

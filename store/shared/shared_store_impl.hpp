@@ -79,6 +79,7 @@ class SharedStore::Impl {
   std::optional<QuietRelease> quiet;
   Bytes my_pk;
   std::string my_node_id;
+  PartnerQuotas quotas;
   Bytes partner_pk;  // empty when unpaired
   std::string partner_node_id;
 

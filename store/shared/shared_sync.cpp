@@ -238,13 +238,13 @@ std::uint64_t ClockLimit() {
 std::optional<SharedStore::Refusal> Admit(const proto::Op& op,
                                           std::size_t wire_bytes,
                                           std::uint64_t clock_limit,
-                                          const PartnerQuota& used) {
+                                          const PartnerQuota& used,
+                                          const PartnerQuotas& max) {
   using R = SharedStore::Refusal;
   if (op.hlc() > clock_limit) return R::kClockAhead;
   const bool new_item = op.has_create() || op.has_note();
-  if (used.ops >= kMaxPartnerOps ||
-      used.bytes + wire_bytes > kMaxPartnerBytes ||
-      (new_item && used.items >= kMaxPartnerItems)) {
+  if (used.ops >= max.ops || used.bytes + wire_bytes > max.bytes ||
+      (new_item && used.items >= max.items)) {
     return R::kQuota;
   }
   return std::nullopt;
@@ -353,7 +353,8 @@ Result<std::vector<SharedStore::Applied>> SharedStore::ApplyBatchesFromPartner(
       Opened& one = opened.ops[i - from];
       Applied& result = results[batch_of[i]];
       auto why = one.error ? std::optional(Refusal::kInvalid)
-                           : Admit(one.op, todo[i].size(), clock_limit, *quota);
+                           : Admit(one.op, todo[i].size(), clock_limit, *quota,
+                                   impl_->quotas);
       if (!why) {
         if (auto s = ApplyOne(*impl_, one, withdrew); !s) {
           if (s.error().code != Errc::kProtocol)
