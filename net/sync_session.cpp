@@ -391,16 +391,17 @@ awaitable<Status> SyncSession::WriterSteps() {
     if (sent_batch) continue;
     if (Converged()) {
       stats_.converged = true;
-      // "Last sync" for people: once per convergence (a live session
-      // converges again after each change it carries).
-      const DoneCounts now{stats_.batches_sent, stats_.batches_applied};
-      if (!noted_sync_ || noted_sync_->sent != now.sent ||
-          noted_sync_->applied != now.applied) {
+      // "Last sync" for people, shown to the minute: recorded at the first
+      // convergence, then at most once a minute (a live session converges
+      // again after every change it carries, and each record is a durable
+      // write on the push path).
+      const auto now = std::chrono::steady_clock::now();
+      if (!noted_sync_at_ || now - *noted_sync_at_ >= std::chrono::minutes(1)) {
         if (auto st = store_.NoteSynced(); !st) {
           spdlog::warn("sync: cannot record the time of this sync: {}",
                        st.error().message);
         }
-        noted_sync_ = now;
+        noted_sync_at_ = now;
       }
       if (!options_.live) {
         conn.ShutdownSend();  // the peer reads EOF after our last frame

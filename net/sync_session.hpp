@@ -118,7 +118,8 @@ class SyncSession : public std::enable_shared_from_this<SyncSession> {
   bool unpair_received_ = false;
   // Rollback recovery: I asked the peer for my ops back (until its last
   // Returned frame), and/or the peer asked me for its ops from here.
-  std::optional<DoneCounts> noted_sync_;  // counts at the last NoteSynced
+  // When this session last recorded "last sync" (NoteSynced).
+  std::optional<std::chrono::steady_clock::time_point> noted_sync_at_;
   bool recovering_ = false;
   bool recovery_tried_ = false;
   std::optional<std::uint64_t> return_from_;

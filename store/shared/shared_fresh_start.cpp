@@ -128,7 +128,7 @@ Status SharedStore::Impl::StartAfresh() {
 
 Status SharedStore::ErasePartner() {
   auto& db = *impl_->db;
-  {
+  auto erase = [&]() -> Status {
     auto tx = Transaction::Begin(db);
     if (!tx) return std::unexpected(tx.error());
     if (auto s = db.Exec(
@@ -147,11 +147,15 @@ Status SharedStore::ErasePartner() {
     // The pin is gone: the fold below ranks me as the only author.
     impl_->partner_pk.clear();
     if (auto s = impl_->StartAfresh(); !s) return s;
-    if (auto s = tx->Commit(); !s) return s;
-  }
+    return tx->Commit();
+  };
+  const Status erased = erase();
   impl_->quiet.reset();
-  if (auto s = db.CheckpointTruncate(); !s) return s;
-  return impl_->LoadPartnerCache();
+  // The pin in memory follows the file, whether the erase committed or
+  // rolled back.
+  if (auto s = impl_->LoadPartnerCache(); !s) return s;
+  if (!erased) return erased;
+  return db.CheckpointTruncate();
 }
 
 }  // namespace inch::store

@@ -7,6 +7,9 @@
 // Invariant checked here as well: each of my ops is pending or covered by
 // exactly one release run (pending + runs = my ops), so deleting a pending
 // row cannot make a draft look released.
+#include <algorithm>
+#include <cstdint>
+
 #include "store/shared/shared_store_impl.hpp"
 
 namespace inch::store {
@@ -18,6 +21,61 @@ std::optional<std::int64_t> NullableInt(Statement& st, int col) {
 }
 
 }  // namespace
+
+std::unexpected<Error> TamperedGate(std::string_view what) {
+  return Fail(Errc::kCorrupt,
+              "shared.db was changed outside inch (" + std::string(what) +
+                  " does not check against this node's key), so nothing was "
+                  "sent; restore the home folder from a backup");
+}
+
+crypto::RecordMac SharedStore::Impl::PendingMac(
+    std::int64_t seq, std::optional<std::int64_t> gate,
+    std::optional<std::int64_t> item) const {
+  return crypto::MacRecord(record_key, "pending", {seq, gate, item});
+}
+
+crypto::RecordMac SharedStore::Impl::ReleaseMac(std::int64_t first,
+                                                std::int64_t seq,
+                                                std::int64_t count) const {
+  return crypto::MacRecord(record_key, "releases", {first, seq, count});
+}
+
+crypto::RecordMac SharedStore::Impl::ConsentMac(std::int64_t author,
+                                                std::int64_t kind,
+                                                std::int64_t hlc,
+                                                std::int64_t value) const {
+  return crypto::MacRecord(record_key, "consents", {author, kind, hlc, value});
+}
+
+Bytes AnswerPlaintext(std::uint64_t n, PrivateAnswer answer) {
+  Bytes plain{static_cast<std::uint8_t>(answer)};
+  for (int shift = 56; shift >= 0; shift -= 8)
+    plain.push_back(static_cast<std::uint8_t>(n >> shift));
+  return plain;
+}
+
+Bytes SharedStore::Impl::AnswerRowId(std::uint64_t n) const {
+  const auto mac = crypto::MacRecord(record_key, "private_answers",
+                                     {static_cast<std::int64_t>(n)});
+  return Bytes(mac.begin(), mac.end());
+}
+
+Status SharedStore::Impl::RecordConsent(int author, const proto::Op& op) {
+  auto st = db->Prepare(
+      "INSERT INTO consents(author, kind, hlc, value, mac) VALUES (?, ?, ?, ?,"
+      " ?) ON CONFLICT(author, kind) DO UPDATE SET hlc = excluded.hlc,"
+      " value = excluded.value, mac = excluded.mac"
+      " WHERE excluded.hlc > consents.hlc");
+  const auto kind = static_cast<std::int64_t>(op.consent().kind());
+  // A partner's clock beyond what SQLite stores is capped, not wrapped.
+  const auto hlc =
+      static_cast<std::int64_t>(std::min<std::uint64_t>(op.hlc(), INT64_MAX));
+  const auto on = static_cast<std::int64_t>(op.consent().on());
+  st.Bind(1, author).Bind(2, kind).Bind(3, hlc).Bind(4, on);
+  st.Bind(5, ByteView(ConsentMac(author, kind, hlc, on)));
+  return st.Run();
+}
 
 Status SharedStore::Impl::MacGateRecordsV4() {
   struct Row {

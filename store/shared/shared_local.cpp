@@ -57,16 +57,7 @@ Status SharedStore::Impl::AppendLocal(proto::Op op,
     return s;
   }
   if (op.has_consent()) {
-    auto st = db->Prepare(
-        "INSERT INTO consents(author, kind, hlc, value, mac) VALUES (0, ?, ?,"
-        " ?, ?) ON CONFLICT(author, kind) DO UPDATE SET hlc = excluded.hlc,"
-        " value = excluded.value, mac = excluded.mac");
-    const auto kind = static_cast<std::int64_t>(op.consent().kind());
-    const auto hlc_value = static_cast<std::int64_t>(op.hlc());
-    const auto on = static_cast<std::int64_t>(op.consent().on());
-    st.Bind(1, kind).Bind(2, hlc_value).Bind(3, on);
-    st.Bind(4, ByteView(ConsentMac(kMe, kind, hlc_value, on)));
-    if (auto s = st.Run(); !s) return s;
+    if (auto s = RecordConsent(kMe, op); !s) return s;
   }
   auto changes = Meta("changes");
   if (!changes) return std::unexpected(changes.error());

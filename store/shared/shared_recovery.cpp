@@ -321,17 +321,8 @@ Result<std::size_t> SharedStore::RecoverMine(
     ins.Bind(5, OpGate(*op));
     if (auto s = ins.Run(); !s) return std::unexpected(s.error());
     if (op->has_consent()) {
-      auto c = db.Prepare(
-          "INSERT INTO consents(author, kind, hlc, value, mac) VALUES (0, ?,"
-          " ?, ?, ?) ON CONFLICT(author, kind) DO UPDATE SET hlc ="
-          " excluded.hlc, value = excluded.value, mac = excluded.mac"
-          " WHERE excluded.hlc > consents.hlc");
-      const auto kind = static_cast<std::int64_t>(op->consent().kind());
-      const auto hlc = static_cast<std::int64_t>(op->hlc());
-      const auto on = static_cast<std::int64_t>(op->consent().on());
-      c.Bind(1, kind).Bind(2, hlc).Bind(3, on);
-      c.Bind(4, ByteView(impl.ConsentMac(kMe, kind, hlc, on)));
-      if (auto s = c.Run(); !s) return std::unexpected(s.error());
+      if (auto s = impl.RecordConsent(kMe, *op); !s)
+        return std::unexpected(s.error());
     }
     if (op->has_withdraw() && row && row->has_key) {
       if (auto s = impl.EraseItemContent(row->ref); !s)

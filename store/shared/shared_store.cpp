@@ -90,45 +90,6 @@ static_assert(std::size(kMigrations) == kSchemaVersion);
 
 }  // namespace
 
-std::unexpected<Error> TamperedGate(std::string_view what) {
-  return Fail(Errc::kCorrupt,
-              "shared.db was changed outside inch (" + std::string(what) +
-                  " does not check against this node's key), so nothing was "
-                  "sent; restore the home folder from a backup");
-}
-
-crypto::RecordMac SharedStore::Impl::PendingMac(
-    std::int64_t seq, std::optional<std::int64_t> gate,
-    std::optional<std::int64_t> item) const {
-  return crypto::MacRecord(record_key, "pending", {seq, gate, item});
-}
-
-crypto::RecordMac SharedStore::Impl::ReleaseMac(std::int64_t first,
-                                                std::int64_t seq,
-                                                std::int64_t count) const {
-  return crypto::MacRecord(record_key, "releases", {first, seq, count});
-}
-
-crypto::RecordMac SharedStore::Impl::ConsentMac(std::int64_t author,
-                                                std::int64_t kind,
-                                                std::int64_t hlc,
-                                                std::int64_t value) const {
-  return crypto::MacRecord(record_key, "consents", {author, kind, hlc, value});
-}
-
-Bytes AnswerPlaintext(std::uint64_t n, PrivateAnswer answer) {
-  Bytes plain{static_cast<std::uint8_t>(answer)};
-  for (int shift = 56; shift >= 0; shift -= 8)
-    plain.push_back(static_cast<std::uint8_t>(n >> shift));
-  return plain;
-}
-
-Bytes SharedStore::Impl::AnswerRowId(std::uint64_t n) const {
-  const auto mac = crypto::MacRecord(record_key, "private_answers",
-                                     {static_cast<std::int64_t>(n)});
-  return Bytes(mac.begin(), mac.end());
-}
-
 std::string AtRestAd(std::string_view table, int author, std::uint64_t a) {
   return std::string(table) + "/" + std::to_string(author) + "/" +
          std::to_string(a);

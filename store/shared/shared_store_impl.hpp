@@ -155,6 +155,9 @@ class SharedStore::Impl {
   // `pending_too`: also every pending row (LoadPending checks those as it
   // reads them).
   Status CheckGateRecords(bool pending_too);
+  // The consents row of `author` for a consent op, with its MAC; a later
+  // clock wins (local ops always carry the latest clock).
+  Status RecordConsent(int author, const proto::Op& op);
   // Key rotation (shared_rekey.cpp): inside its transaction, checks every
   // gate record under the current keys, then re-MACs them and re-keys the
   // private answers under keys derived from the new shared subkey.

@@ -201,18 +201,7 @@ Status ApplyOne(SharedStore::Impl& impl, const Opened& opened, bool& withdrew) {
       return store_sealed(impl.shared_key, (*give)->ref, kSealedShared);
     }
     case proto::Op::kConsent: {
-      auto st = impl.db->Prepare(
-          "INSERT INTO consents(author, kind, hlc, value, mac) VALUES (1, ?,"
-          " ?, ?, ?) ON CONFLICT(author, kind) DO UPDATE SET hlc ="
-          " excluded.hlc, value = excluded.value, mac = excluded.mac"
-          " WHERE excluded.hlc > consents.hlc");
-      const auto kind = static_cast<std::int64_t>(op.consent().kind());
-      const auto hlc = static_cast<std::int64_t>(
-          std::min<std::uint64_t>(op.hlc(), INT64_MAX));
-      const auto on = static_cast<std::int64_t>(op.consent().on());
-      st.Bind(1, kind).Bind(2, hlc).Bind(3, on);
-      st.Bind(4, ByteView(impl.ConsentMac(kPartner, kind, hlc, on)));
-      if (auto s = st.Run(); !s) return s;
+      if (auto s = impl.RecordConsent(kPartner, op); !s) return s;
       return store_sealed(impl.shared_key, std::nullopt, kSealedShared);
     }
     case proto::Op::kUnpair:
