@@ -14,8 +14,11 @@ namespace inch::cli {
 void RegisterNodeCommands(CLI::App& app, Context& ctx);
 // journal write/list/show/edit/delete, prompts (journal_commands.cpp).
 void RegisterJournalCommands(CLI::App& app, Context& ctx);
-// pair, serve, sync, unpair; partner lines in status (net_commands.cpp).
+// sync, unpair; partner lines in status (net_commands.cpp); it also
+// registers pair (pair_command.cpp) and serve (serve_command.cpp).
 void RegisterNetCommands(CLI::App& app, Context& ctx);
+void RegisterPairCommand(CLI::App& app, Context& ctx);
+void RegisterServeCommand(CLI::App& app, Context& ctx);
 // wish, give, share, withdraw, ready, list, answer, choose, done, thank,
 // notes, preview, show (lists_commands.cpp).
 void RegisterListsCommands(CLI::App& app, Context& ctx);

@@ -1,24 +1,17 @@
-// The networking commands: pair, serve, sync, unpair, and the partner part
-// of `inch status`. Each runs one io_context on this thread until its
-// coroutine ends; errors come back as Status and become exit codes in app.cpp
-// (kUnreachable -> 4).
-#include <spdlog/sinks/stdout_color_sinks.h>
-#include <spdlog/spdlog.h>
-#include <unistd.h>
-
+// The networking commands sync and unpair, and the partner part of `inch
+// status` (pair and serve have their own files). Each runs one io_context on
+// this thread until its coroutine ends; errors come back as Status and
+// become exit codes in app.cpp (kUnreachable -> 4).
 #include <chrono>
-#include <csignal>
-#include <iostream>
 #include <optional>
 
 #include "cli/commands.hpp"
 #include "cli/home.hpp"
+#include "cli/net_node.hpp"
 #include "cli/node_file.hpp"
 #include "crypto/kdf.hpp"
 #include "net/check_words.hpp"
 #include "net/client.hpp"
-#include "net/daemon.hpp"
-#include "net/pairing.hpp"
 #include "net/unpair_notice.hpp"
 #include "store/shared/shared_store.hpp"
 
@@ -27,71 +20,6 @@ namespace {
 
 namespace asio = boost::asio;
 
-// What every networking command needs from the home.
-struct NetNode {
-  HomeFiles files;
-  crypto::Secret master;
-  crypto::Identity identity;
-  std::string pending_path;
-  crypto::Secret local_key;
-
-  Result<std::unique_ptr<store::SharedStore>> OpenStore() const {
-    return store::SharedStore::Open(
-        files.shared_db, crypto::DeriveSubkey(master, crypto::Subkey::kShared),
-        identity.public_key,
-        /*create=*/::access(files.shared_db.c_str(), F_OK) != 0);
-  }
-};
-
-Result<NetNode> LoadNode(Context& ctx) {
-  auto files = ctx.Home();
-  if (!files) return std::unexpected(files.error());
-  auto node = ctx.Node();
-  if (!node) return std::unexpected(node.error());
-  auto master = ctx.MasterKey();
-  if (!master) return std::unexpected(master.error());
-  auto identity = OpenIdentity(*master, **node);
-  if (!identity) return std::unexpected(identity.error());
-  NetNode out{*files, std::move(*master), std::move(*identity),
-              files->unpair_pending, crypto::Secret()};
-  out.local_key = crypto::DeriveSubkey(out.master, crypto::Subkey::kLocal);
-  return out;
-}
-
-// Runs `task` to completion on a fresh io_context.
-template <class T>
-T RunTask(asio::io_context& io, net::awaitable<T> task) {
-  std::optional<T> out;
-  std::exception_ptr failure;
-  asio::co_spawn(io, std::move(task), [&](std::exception_ptr e, T value) {
-    failure = e;
-    if (!e) out.emplace(std::move(value));
-  });
-  io.run();
-  if (failure) {
-    try {
-      std::rethrow_exception(failure);
-    } catch (const std::exception& e) {
-      return T(Fail(Errc::kIo, std::string("network error: ") + e.what()));
-    }
-  }
-  return std::move(*out);
-}
-
-// The address people should type: the bound one, or for a wildcard bind
-// the address this host would use toward the LAN (no packet is sent).
-std::string DisplayAddress(asio::io_context& io, const net::tcp::endpoint& ep) {
-  if (!ep.address().is_unspecified()) return net::FormatEndpoint(ep);
-  boost::system::error_code ec;
-  asio::ip::udp::socket probe(io);
-  probe.open(asio::ip::udp::v4(), ec);
-  if (!ec) probe.connect({asio::ip::make_address("192.0.2.1"), 9}, ec);
-  auto address = ec ? asio::ip::make_address("127.0.0.1")
-                    : probe.local_endpoint(ec).address();
-  if (ec) address = asio::ip::make_address("127.0.0.1");
-  return net::FormatEndpoint({address, ep.port()});
-}
-
 nlohmann::json PartnerJson(const store::PartnerInfo& partner,
                            const std::vector<std::string>& words) {
   return {{"node_id", partner.node_id},
@@ -99,108 +27,6 @@ nlohmann::json PartnerJson(const store::PartnerInfo& partner,
           {"address", partner.last_address.empty()
                           ? nlohmann::json(nullptr)
                           : nlohmann::json(partner.last_address)}};
-}
-
-Status RefuseIfPaired(store::SharedStore& store) {
-  auto partner = store.Partner();
-  if (!partner) return std::unexpected(partner.error());
-  if (*partner) {
-    return Fail(Errc::kExists, "already paired with " + (*partner)->node_id +
-                                   ": run `inch unpair` first");
-  }
-  return {};
-}
-
-Status ReportPaired(Context& ctx, const net::PairResult& result) {
-  std::string node_id = crypto::NodeId(result.partner_public_key);
-  if (ctx.out().json()) {
-    ctx.out().Json(
-        {{"partner",
-          {{"node_id", node_id}, {"check_words", result.check_words}}}});
-  } else {
-    ctx.out().Line("Paired with node " + node_id + ".");
-    ctx.out().Line("Check words: " +
-                   ctx.out().Bold(net::JoinWords(result.check_words)));
-    ctx.out().Hint(
-        "Both screens should show the same words. If they differ, "
-        "run `inch unpair` on both laptops.");
-  }
-  return {};
-}
-
-Status Pair(Context& ctx, const std::optional<std::string>& listen,
-            const std::string& peer, const std::string& code) {
-  if (listen && !peer.empty()) {
-    return Fail(Errc::kUsage, "use either --listen or HOST:PORT --code CODE");
-  }
-  if (!listen && (peer.empty() || code.empty())) {
-    return Fail(Errc::kUsage,
-                "usage: inch pair --listen [ADDR:PORT] | inch pair HOST:PORT "
-                "--code CODE");
-  }
-  auto node = LoadNode(ctx);
-  if (!node) return std::unexpected(node.error());
-  auto store = node->OpenStore();
-  if (!store) return std::unexpected(store.error());
-  if (auto st = RefuseIfPaired(**store); !st) return st;
-  auto pin = [&](const net::PairResult& r) -> Status {
-    if (auto st = (*store)->SetPartner(r.partner_public_key, r.pair_secret);
-        !st) {
-      return st;
-    }
-    // A notice still owed to an old partner stays until it is delivered
-    // (the daemon tells the old partner whenever it reaches it); only
-    // pairing again with that same partner makes it moot.
-    auto owed = net::LoadPendingUnpair(node->pending_path, node->local_key);
-    if (owed && *owed && (*owed)->partner_public_key == r.partner_public_key)
-      (void)net::ClearPendingUnpair(node->pending_path);
-    return {};
-  };
-  asio::io_context io;
-  if (listen) {
-    auto endpoint = net::ParseEndpoint(listen->empty() ? "0.0.0.0:0" : *listen);
-    if (!endpoint) return std::unexpected(endpoint.error());
-    net::tcp::acceptor acceptor(io);
-    boost::system::error_code ec;
-    acceptor.open(endpoint->protocol(), ec);
-    if (!ec) acceptor.bind(*endpoint, ec);
-    if (!ec) acceptor.listen(4, ec);
-    if (ec) {
-      return Fail(Errc::kInvalidInput, "cannot listen on " +
-                                           net::FormatEndpoint(*endpoint) +
-                                           ": " + ec.message());
-    }
-    std::string code_shown = net::NewPairingCode();
-    std::string address = DisplayAddress(io, acceptor.local_endpoint());
-    if (ctx.out().json()) {
-      // One line, flushed before waiting, so a script can read it at once.
-      std::cout
-          << nlohmann::json{{"address", address}, {"code", code_shown}}.dump()
-          << std::endl;
-    } else {
-      std::cout << "Pairing code: " << code_shown << "\n"
-                << "On the other laptop run:\n  inch pair " << address
-                << " --code " << code_shown << "\n"
-                << "Waiting (the code works once and expires in 10 minutes)..."
-                << std::endl;
-    }
-    auto result =
-        RunTask(io, net::PairAsListener(acceptor, code_shown,
-                                        node->identity.public_key, pin));
-    if (!result) return std::unexpected(result.error());
-    if (ctx.out().json()) return {};  // the one JSON document was printed
-    return ReportPaired(ctx, *result);
-  }
-  auto endpoint = net::ParseEndpoint(peer);
-  if (!endpoint) return std::unexpected(endpoint.error());
-  auto result = RunTask(
-      io, net::PairAsDialer(*endpoint, code, node->identity.public_key, pin));
-  if (!result) return std::unexpected(result.error());
-  // The daemon's port is learned at the first sync; until then guess the
-  // default port on the host we just reached.
-  (void)(*store)->SetPartnerAddress(
-      net::FormatEndpoint({endpoint->address(), net::kDefaultPort}));
-  return ReportPaired(ctx, *result);
 }
 
 Status Sync(Context& ctx, const std::string& peer) {
@@ -283,49 +109,6 @@ Status Sync(Context& ctx, const std::string& peer) {
     }
   }
   return {};
-}
-
-Status Serve(Context& ctx, const std::string& listen) {
-  auto node = LoadNode(ctx);
-  if (!node) return std::unexpected(node.error());
-  auto endpoint = net::ParseEndpoint(
-      listen.empty() ? "0.0.0.0:" + std::to_string(net::kDefaultPort) : listen);
-  if (!endpoint) return std::unexpected(endpoint.error());
-  spdlog::set_default_logger(spdlog::stderr_color_mt("inch"));
-  spdlog::set_pattern("%Y-%m-%d %H:%M:%S.%e %l %v");
-  asio::io_context io;
-  net::DaemonConfig config;
-  config.listen = *endpoint;
-  config.home_dir = node->files.dir;
-  config.pending_unpair_path = node->pending_path;
-  config.identity = &node->identity;
-  config.local_key = &node->local_key;
-  config.open_store = [&node]() -> Result<std::unique_ptr<store::SyncPort>> {
-    auto opened = node->OpenStore();
-    if (!opened) return std::unexpected(opened.error());
-    return std::unique_ptr<store::SyncPort>(std::move(*opened));
-  };
-  config.on_listening = [&](const net::tcp::endpoint& ep) {
-    spdlog::info("listening on {}", net::FormatEndpoint(ep));
-    if (ctx.out().json()) {
-      std::cout << nlohmann::json{{"address", net::FormatEndpoint(ep)}}.dump()
-                << std::endl;
-    }
-  };
-  net::Daemon daemon(io, std::move(config));
-  asio::signal_set signals(io, SIGINT, SIGTERM);
-  signals.async_wait([&](boost::system::error_code ec, int sig) {
-    if (ec) return;
-    spdlog::info("signal {}: shutting down", sig);
-    daemon.Stop();
-  });
-  auto result = RunTask(io, [&]() -> net::awaitable<Status> {
-    auto st = co_await daemon.Run();
-    signals.cancel();
-    co_return st;
-  }());
-  if (result) spdlog::info("stopped");
-  return result;
 }
 
 Status Unpair(Context& ctx) {
@@ -423,38 +206,8 @@ void StatusSectionNet(Context& ctx, StatusReport& report) {
 }  // namespace
 
 void RegisterNetCommands(CLI::App& app, Context& ctx) {
-  struct PairArgs {
-    std::optional<std::string> listen;
-    std::string peer, code;
-  };
-  auto pair_args = std::make_shared<PairArgs>();
-  auto* pair = app.add_subcommand(
-      "pair", "Pair with the partner's node using a one-time code");
-  pair->add_option(
-          "--listen", pair_args->listen,
-          "Show a code and wait on ADDR:PORT (default 0.0.0.0:0, a free port)")
-      ->expected(0, 1)
-      ->type_name("[ADDR:PORT]");
-  pair->add_option("peer", pair_args->peer, "The listening node's HOST:PORT");
-  pair->add_option("--code", pair_args->code,
-                   "The code the other laptop shows");
-  pair->callback([&ctx, pair_args, pair] {
-    if (pair->count("--listen") > 0 && !pair_args->listen)
-      pair_args->listen = "";
-    ctx.SetAction([&ctx, pair_args] {
-      return Pair(ctx, pair_args->listen, pair_args->peer, pair_args->code);
-    });
-  });
-
-  auto serve_listen = std::make_shared<std::string>();
-  auto* serve = app.add_subcommand(
-      "serve", "Run the daemon: listen, reconnect, push changes");
-  serve->add_option("--listen", *serve_listen,
-                    "ADDR:PORT (default 0.0.0.0:47470)");
-  serve->callback([&ctx, serve_listen] {
-    ctx.SetAction([&ctx, serve_listen] { return Serve(ctx, *serve_listen); });
-  });
-
+  RegisterPairCommand(app, ctx);
+  RegisterServeCommand(app, ctx);
   auto sync_peer = std::make_shared<std::string>();
   auto* sync =
       app.add_subcommand("sync", "Sync once with the partner and exit");

@@ -1,0 +1,62 @@
+// What the networking commands share: the unlocked node (keys, files and
+// the shared store opener), and running one coroutine on an io_context.
+#pragma once
+
+#include <unistd.h>
+
+#include <exception>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "cli/context.hpp"
+#include "cli/home.hpp"
+#include "crypto/identity.hpp"
+#include "crypto/kdf.hpp"
+#include "crypto/secret.hpp"
+#include "net/asio.hpp"
+#include "store/shared/shared_store.hpp"
+
+namespace inch::cli {
+
+// What every networking command needs from the home.
+struct NetNode {
+  HomeFiles files;
+  crypto::Secret master;
+  crypto::Identity identity;
+  std::string pending_path;
+  crypto::Secret local_key;
+
+  Result<std::unique_ptr<store::SharedStore>> OpenStore() const {
+    return store::SharedStore::Open(
+        files.shared_db, crypto::DeriveSubkey(master, crypto::Subkey::kShared),
+        identity.public_key,
+        /*create=*/::access(files.shared_db.c_str(), F_OK) != 0);
+  }
+};
+
+// Unlocks (or fails kLocked) and opens the node's identity.
+Result<NetNode> LoadNode(Context& ctx);
+
+// Runs `task` to completion on a fresh io_context.
+template <class T>
+T RunTask(boost::asio::io_context& io, net::awaitable<T> task) {
+  std::optional<T> out;
+  std::exception_ptr failure;
+  boost::asio::co_spawn(io, std::move(task),
+                        [&](std::exception_ptr e, T value) {
+                          failure = e;
+                          if (!e) out.emplace(std::move(value));
+                        });
+  io.run();
+  if (failure) {
+    try {
+      std::rethrow_exception(failure);
+    } catch (const std::exception& e) {
+      return T(Fail(Errc::kIo, std::string("network error: ") + e.what()));
+    }
+  }
+  return std::move(*out);
+}
+
+}  // namespace inch::cli
