@@ -7,7 +7,7 @@ flavour=${1:-release}
 shift || true
 case "$flavour" in
   release) extra=(-DCMAKE_BUILD_TYPE=RelWithDebInfo) ;;
-  asan) extra=(-DCMAKE_BUILD_TYPE=Debug -DINCH_SANITIZE=ON) ;;
+  asan) extra=(-DCMAKE_BUILD_TYPE=Debug -DINCH_SANITIZE=ON -DINCH_BENCH=OFF) ;;
   *) echo "usage: scripts/build.sh [release|asan] [cmake --build args]" >&2; exit 2 ;;
 esac
 jobs=$(nproc 2>/dev/null || echo 2)
