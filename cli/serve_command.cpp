@@ -45,7 +45,7 @@ class Server {
       : ctx_(ctx),
         io_(io),
         socket_(std::move(socket)),
-        listen_(listen),
+        listen_(std::move(listen)),
         state_(daemon_state::PathFor(socket_)),
         wake_(io),
         settle_(io) {}
