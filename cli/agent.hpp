@@ -33,8 +33,8 @@ struct AgentKey {
 };
 
 // Asks the agent for the key; a use (`touch`) resets its idle timer, a look
-// (status) does not. nullopt when no agent answers (none running, stale
-// socket, another uid).
+// (status, and `inch serve`, which runs unattended) does not. nullopt when no
+// agent answers (none running, stale socket, another uid).
 std::optional<AgentKey> FetchKey(const std::string& socket_path,
                                  bool touch = true);
 

@@ -22,5 +22,7 @@ void RegisterServeCommand(CLI::App& app, Context& ctx);
 // wish, give, share, withdraw, ready, list, answer, choose, done, thank,
 // notes, preview, show (lists_commands.cpp).
 void RegisterListsCommands(CLI::App& app, Context& ctx);
+// service install/uninstall: a systemd user unit (service_command.cpp).
+void RegisterServiceCommand(CLI::App& app, Context& ctx);
 
 }  // namespace inch::cli

@@ -6,6 +6,7 @@
 
 #include "cli/agent.hpp"
 #include "cli/commands.hpp"
+#include "cli/daemon_state.hpp"
 #include "cli/key_rotation.hpp"
 #include "cli/passphrase_input.hpp"
 #include "crypto/aead.hpp"
@@ -15,7 +16,17 @@
 namespace inch::cli {
 namespace {
 
+using daemon_state::State;
 using std::chrono::milliseconds;
+
+// How long lock and unlock wait for a daemon of this home to follow
+// (it reacts within a second; a busy machine may take longer).
+constexpr milliseconds kDaemonFollows{5000};
+
+// The daemon's state for the agent at `socket`.
+daemon_state::Seen DaemonState(const std::string& socket) {
+  return daemon_state::Read(daemon_state::PathFor(socket));
+}
 
 // A new passphrase: from `file` if given, else typed twice on a terminal.
 Result<crypto::Secret> NewPassphrase(const std::string& file,
@@ -118,11 +129,27 @@ Status Unlock(Context& ctx, const std::string& duration) {
   agent::Stop(*socket);  // a running agent is replaced, with the new time
   ctx.ForgetKey();
   if (auto ok = agent::Start(*socket, std::move(*key), *idle); !ok) return ok;
+  // A daemon waiting for this unlock resumes: say so once it has.
+  std::string path = daemon_state::PathFor(*socket);
+  daemon_state::Seen daemon = daemon_state::Read(path);
+  if (daemon.state == State::kWaitingForUnlock) {
+    daemon =
+        daemon_state::WaitWhile(path, State::kWaitingForUnlock, kDaemonFollows);
+  }
   if (ctx.out().json()) {
-    ctx.out().Json({{"locked", false}, {"seconds_left", idle->count() / 1000}});
+    ctx.out().Json({{"locked", false},
+                    {"seconds_left", idle->count() / 1000},
+                    {"daemon", {{"state", daemon_state::Name(daemon.state)}}}});
   } else {
     ctx.out().Line("Unlocked for " + agent::FormatDuration(*idle) +
                    " of inactivity. `inch lock` forgets the key sooner.");
+    if (daemon.state == State::kRunning) {
+      ctx.out().Hint("The daemon (`inch serve`) is serving again.");
+    } else if (daemon.state == State::kWaitingForUnlock) {
+      ctx.out().Hint(
+          "The daemon (`inch serve`) has not resumed yet: see its log, "
+          "and `inch status`.");
+    }
   }
   return {};
 }
@@ -131,11 +158,33 @@ Status Lock(Context& ctx) {
   auto socket = ctx.AgentSocket(false);
   if (!socket) return std::unexpected(socket.error());
   bool was_unlocked = agent::Stop(*socket);
+  // "Locked" is true only once a running daemon has dropped the key too.
+  std::string path = daemon_state::PathFor(*socket);
+  daemon_state::Seen daemon = daemon_state::Read(path);
+  if (daemon.state == State::kRunning) {
+    daemon = daemon_state::WaitWhile(path, State::kRunning, kDaemonFollows);
+  }
+  if (daemon.state == State::kRunning) {
+    return Fail(Errc::kIo,
+                "the key is forgotten here, but the daemon (`inch serve`, "
+                "pid " +
+                    std::to_string(daemon.pid) +
+                    ") has not dropped it yet: see its log, or stop it with "
+                    "`kill " +
+                    std::to_string(daemon.pid) + "`");
+  }
   if (ctx.out().json()) {
-    ctx.out().Json({{"locked", true}, {"was_unlocked", was_unlocked}});
-  } else {
-    ctx.out().Line(was_unlocked ? "Locked: the key is forgotten."
-                                : "Already locked.");
+    ctx.out().Json({{"locked", true},
+                    {"was_unlocked", was_unlocked},
+                    {"daemon", {{"state", daemon_state::Name(daemon.state)}}}});
+    return {};
+  }
+  ctx.out().Line(was_unlocked ? "Locked: the key is forgotten."
+                              : "Already locked.");
+  if (daemon.state == State::kWaitingForUnlock) {
+    ctx.out().Hint(
+        "The daemon (`inch serve`) has dropped the key too and waits for "
+        "`inch unlock`.");
   }
   return {};
 }
@@ -283,6 +332,19 @@ Status ShowStatus(Context& ctx) {
   report.lines.emplace_back(
       "lock",
       left ? "unlocked (" + agent::FormatDuration(*left) + " left)" : "locked");
+
+  daemon_state::Seen daemon;
+  if (auto socket = ctx.AgentSocket(false)) daemon = DaemonState(*socket);
+  report.json["daemon"] = {{"state", daemon_state::Name(daemon.state)},
+                           {"pid", daemon.pid > 0 ? nlohmann::json(daemon.pid)
+                                                  : nlohmann::json(nullptr)}};
+  std::string pid = " (pid " + std::to_string(daemon.pid) + ")";
+  report.lines.emplace_back(
+      "daemon", daemon.state == State::kRunning ? "running" + pid
+                : daemon.state == State::kWaitingForUnlock
+                    ? "waiting for `inch unlock`" + pid
+                    : "not running (start it with `inch serve`, or `inch "
+                      "service install`)");
 
   // Counts need the key; without one, say so instead of guessing.
   auto key = ctx.MasterKey(/*allow_prompt=*/false);
