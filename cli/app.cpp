@@ -61,6 +61,7 @@ int RunInch(int argc, char** argv) {
   RegisterJournalCommands(app, ctx);
   RegisterNetCommands(app, ctx);
   RegisterListsCommands(app, ctx);
+  RegisterBundleCommands(app, ctx);
 
   try {
     app.parse(argc, argv);

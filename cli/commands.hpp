@@ -22,5 +22,7 @@ void RegisterServeCommand(CLI::App& app, Context& ctx);
 // wish, give, share, withdraw, ready, list, answer, choose, done, thank,
 // notes, preview, show (lists_commands.cpp).
 void RegisterListsCommands(CLI::App& app, Context& ctx);
+// bundle write/read (bundle_command.cpp).
+void RegisterBundleCommands(CLI::App& app, Context& ctx);
 
 }  // namespace inch::cli
