@@ -62,6 +62,7 @@ int RunInch(int argc, char** argv) {
   RegisterNetCommands(app, ctx);
   RegisterListsCommands(app, ctx);
   RegisterServiceCommand(app, ctx);
+  RegisterBundleCommands(app, ctx);
 
   try {
     app.parse(argc, argv);

@@ -24,5 +24,7 @@ void RegisterServeCommand(CLI::App& app, Context& ctx);
 void RegisterListsCommands(CLI::App& app, Context& ctx);
 // service install/uninstall: a systemd user unit (service_command.cpp).
 void RegisterServiceCommand(CLI::App& app, Context& ctx);
+// bundle write/read (bundle_command.cpp).
+void RegisterBundleCommands(CLI::App& app, Context& ctx);
 
 }  // namespace inch::cli

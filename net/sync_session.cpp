@@ -5,6 +5,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <vector>
 
 #include "store/shared/op_codec.hpp"
@@ -70,6 +71,7 @@ awaitable<Result<SyncStats>> SyncSession::Run() {
     if (!ec) channel_->connection().Close();  // a write is stuck: unblock it
   }
   channel_->connection().Close();
+  NotePartnerHas(acked_);
   if (stats_.partner_unpaired) {
     if (auto st = store_.ErasePartner(); !st) {
       spdlog::error("sync: could not erase the unpaired partner: {}",
@@ -188,6 +190,7 @@ Status SyncSession::Handle(const proto::WireMessage& message) {
       }
       peer_hello_ = true;
       cursor_ = hello.received_up_to();
+      NotePartnerHas(cursor_);
       options_.live = options_.live && hello.live();
       if (hello.listen_port() != 0 && hello.listen_port() <= 65535) {
         boost::system::error_code ec;
@@ -207,6 +210,7 @@ Status SyncSession::Handle(const proto::WireMessage& message) {
     case M::kAck:
       if (in_flight_ == 0) return inch::Fail(Errc::kProtocol, "unexpected Ack");
       --in_flight_;
+      acked_ = std::max(acked_, message.ack().received_up_to());
       if (const int n = message.ack().refused_size(); n > 0) {
         stats_.refused_by_partner += static_cast<std::uint64_t>(n);
         spdlog::warn(
@@ -267,6 +271,20 @@ Status SyncSession::Handle(const proto::WireMessage& message) {
     default:
       return inch::Fail(Errc::kProtocol, "unknown message");
   }
+}
+
+void SyncSession::NotePartnerHas(std::uint64_t has) {
+  // Written when it grows, not per ack: a bundle only needs a floor, and a
+  // stale one costs duplicates (idempotent), never a loss.
+  // Never after an unpair: the store already started afresh, and a number
+  // of the old pairing would make the next one's bundles skip ops.
+  if (has <= noted_has_ || unpair_received_ || stats_.partner_unpaired) return;
+  if (auto st = store_.RaiseCursor(store::Cursor::kPartnerHas, has); !st) {
+    spdlog::warn("sync: cannot record what the partner holds: {}",
+                 st.error().message);
+    return;
+  }
+  noted_has_ = has;
 }
 
 awaitable<void> SyncSession::WriterLoop() {
@@ -391,6 +409,7 @@ awaitable<Status> SyncSession::WriterSteps() {
     if (sent_batch) continue;
     if (Converged()) {
       stats_.converged = true;
+      NotePartnerHas(acked_);
       // "Last sync" for people, shown to the minute: recorded at the first
       // convergence, then at most once a minute (a live session converges
       // again after every change it carries, and each record is a durable

@@ -95,6 +95,9 @@ class SyncSession : public std::enable_shared_from_this<SyncSession> {
   // for each. kProtocol (nothing applied) if any op is rejected.
   Status ApplyGroup(const std::vector<proto::WireMessage>& group);
   bool Converged() const;
+  // Records (durably, when it grew) how far the partner holds my ops, for
+  // bundles written later (docs/proposed/bundle.md).
+  void NotePartnerHas(std::uint64_t has);
   void Wake();
   void Abort(const Error& error);  // records the first error, closes
 
@@ -113,6 +116,8 @@ class SyncSession : public std::enable_shared_from_this<SyncSession> {
   std::uint64_t cursor_ =
       0;  // highest of my release seqs the peer has/was sent
   std::size_t in_flight_ = 0;
+  std::uint64_t acked_ = 0;      // highest received_up_to the peer acked
+  std::uint64_t noted_has_ = 0;  // what NotePartnerHas last recorded
   std::deque<proto::SyncAck> pending_acks_;
   std::optional<DoneCounts> my_done_, peer_done_;
   bool unpair_received_ = false;

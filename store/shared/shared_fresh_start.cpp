@@ -73,6 +73,7 @@ Status SharedStore::Impl::StartAfresh() {
                    "DELETE FROM pending;"
                    "DELETE FROM releases;"
                    "DELETE FROM consents WHERE author = 0;"
+                   "DELETE FROM meta WHERE key LIKE 'cursor/%';"
                    "UPDATE meta SET value = 1 WHERE key = 'next_release';");
       !s) {
     return s;

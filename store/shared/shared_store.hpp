@@ -146,6 +146,10 @@ class SharedStore final : public SyncPort {
   // renumbered later items). Returns how many. kProtocol if out of order.
   Result<std::size_t> RecoverMine(
       std::span<const ByteView> sealed_ops) override;
+  // Bundle cursors (shared_partner_cursor.cpp), in meta; a fresh start
+  // resets them. kInvalidInput for a value past 2^63.
+  Result<std::uint64_t> GetCursor(Cursor which) override;
+  Status RaiseCursor(Cursor which, std::uint64_t value) override;
 
   // When a sync session last converged (Unix ms; 0: never), recorded by
   // every session, inch sync's and the daemon's alike.

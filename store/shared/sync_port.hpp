@@ -41,6 +41,14 @@ enum class Refusal : std::uint32_t {
   kClockAhead = 2,  // its clock is more than kMaxClockSkewMs ahead of mine
   kQuota = 3,       // the pairing's quota of items, ops or bytes is full
 };
+// What the port remembers for carried bundles (docs/proposed/bundle.md):
+// numbers that only grow within one pairing and restart at 0 with a new one.
+enum class Cursor : int {
+  kPartnerHas = 1,     // highest of my release numbers the partner holds
+  kBundleWritten = 2,  // stamp of the last bundle I wrote
+  kBundleRead = 3,     // stamp of the last partner's bundle I read
+};
+
 struct Refused {
   std::uint64_t seq = 0;
   Refusal why = Refusal::kInvalid;
@@ -93,6 +101,10 @@ class SyncPort {
                                             std::size_t max_bytes) = 0;
   virtual Result<std::size_t> RecoverMine(
       std::span<const ByteView> sealed_ops) = 0;
+
+  // A bundle cursor (0 until raised); Raise keeps max(old, value), durably.
+  virtual Result<std::uint64_t> GetCursor(Cursor which) = 0;
+  virtual Status RaiseCursor(Cursor which, std::uint64_t value) = 0;
 };
 
 }  // namespace inch::store

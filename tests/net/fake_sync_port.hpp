@@ -95,6 +95,14 @@ class FakeSyncPort final : public store::SyncPort {
     }
     return sealed_ops.size();
   }
+  Result<std::uint64_t> GetCursor(store::Cursor which) override {
+    return cursors_[static_cast<std::size_t>(which)];
+  }
+  Status RaiseCursor(store::Cursor which, std::uint64_t value) override {
+    auto& c = cursors_[static_cast<std::size_t>(which)];
+    c = std::max(c, value);
+    return {};
+  }
 
  private:
   static std::uint64_t SeqOf(ByteView op) {
@@ -126,6 +134,7 @@ class FakeSyncPort final : public store::SyncPort {
   std::uint64_t changes_ = 0;
   std::string address_;
   int synced_ = 0;
+  std::uint64_t cursors_[4] = {0, 0, 0, 0};  // by store::Cursor
 };
 
 }  // namespace inch::net::testing
