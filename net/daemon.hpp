@@ -94,6 +94,9 @@ class Daemon {
   // or the partner was absent (at most once per kMinDialGap).
   void OnPartnerSeen(const tcp::endpoint& where);
 
+  // Whether a session with the partner is live (status, tests, benches).
+  bool in_session() const { return session_ != nullptr; }
+
  private:
   using Clock = std::chrono::steady_clock;
   awaitable<void> AcceptLoop();
