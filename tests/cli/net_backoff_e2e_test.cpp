@@ -64,7 +64,7 @@ TEST_F(NetBackoffE2eTest, APartnerWithAFullDiskGetsAtMostOneSessionASecond) {
   BackgroundProcess serve_b(
       "/bin/sh",
       {"-c",
-       "trap '' XFSZ; exec /usr/bin/prlimit --fsize=65536 -- \"$0\" --json "
+       "trap '' XFSZ; exec /usr/bin/prlimit --fsize=65536:unlimited -- \"$0\" --json "
        "serve --listen 127.0.0.1:0",
        INCH_BINARY},
       b_.Env());
