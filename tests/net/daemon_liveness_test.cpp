@@ -231,5 +231,49 @@ TEST_F(LivenessTest, ThePartnersNewConnectionReplacesAStaleSession) {
   EXPECT_TRUE(ran) << "the daemon did not stop";
 }
 
+// A sighting (discovery's hook) at a new address is recorded and dialled
+// soon, although the daemon had no address and was waiting to be dialled.
+TEST_F(LivenessTest, APartnerSeenAtANewAddressIsRecordedAndDialled) {
+  tcp::acceptor partner(io_, {asio::ip::make_address("127.0.0.1"), 0});
+  DaemonConfig config;
+  config.listen = {asio::ip::make_address("127.0.0.1"), 0};
+  config.home_dir = a_.dir.path.string();
+  config.pending_unpair_path = (a_.dir.path / "pending-unpair").string();
+  config.identity = &a_.id;
+  config.local_key = &a_.key;
+  config.open_store = [this]() -> Result<std::unique_ptr<store::SyncPort>> {
+    auto s = a_.Open();
+    if (!s) return std::unexpected(s.error());
+    return std::unique_ptr<store::SyncPort>(std::move(*s));
+  };
+  bool listening = false;
+  config.on_listening = [&](const tcp::endpoint&) { listening = true; };
+  Daemon daemon(io_, std::move(config));
+  asio::co_spawn(
+      io_, [&]() -> awaitable<void> { (void)co_await daemon.Run(); },
+      asio::detached);
+  bool dialled = false;
+  asio::co_spawn(
+      io_,
+      [&]() -> awaitable<void> {
+        while (!listening) co_await asio::post(io_, use_awaitable);
+        asio::steady_timer pause(io_, 300ms);  // it is waiting by now
+        co_await pause.async_wait(use_awaitable);
+        daemon.OnPartnerSeen(partner.local_endpoint());
+        auto socket = co_await partner.async_accept(use_awaitable);
+        dialled = true;
+        daemon.Stop();
+      },
+      asio::detached);
+  io_.run_for(20s);
+  EXPECT_TRUE(dialled) << "the sighting did not lead to a dial";
+  auto store = a_.Open();
+  ASSERT_TRUE(store);
+  auto partner_info = (*store)->Partner();
+  ASSERT_TRUE(partner_info && *partner_info);
+  EXPECT_EQ((*partner_info)->last_address,
+            FormatEndpoint(partner.local_endpoint()));
+}
+
 }  // namespace
 }  // namespace inch::net
