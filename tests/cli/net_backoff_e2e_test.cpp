@@ -61,13 +61,13 @@ TEST_F(NetBackoffE2eTest, APartnerWithAFullDiskGetsAtMostOneSessionASecond) {
     last = RandomMarker("BIG");
     SharedWish(a_, last + " " + std::string(3900, 'x'));
   }
-  BackgroundProcess serve_b(
-      "/bin/sh",
-      {"-c",
-       "trap '' XFSZ; exec /usr/bin/prlimit --fsize=65536:unlimited -- \"$0\" --json "
-       "serve --listen 127.0.0.1:0",
-       INCH_BINARY},
-      b_.Env());
+  BackgroundProcess serve_b("/bin/sh",
+                            {"-c",
+                             "trap '' XFSZ; exec /usr/bin/prlimit "
+                             "--fsize=65536:unlimited -- \"$0\" --json "
+                             "serve --listen 127.0.0.1:0",
+                             INCH_BINARY},
+                            b_.Env());
   ASSERT_FALSE(serve_b.ReadLine().empty()) << "b's daemon did not start";
   const auto started = std::chrono::steady_clock::now();
   constexpr auto kWatch = std::chrono::seconds(6);
