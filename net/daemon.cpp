@@ -46,11 +46,57 @@ Daemon::Daemon(asio::io_context& io, DaemonConfig config)
       config_(std::move(config)),
       acceptor_(io),
       dial_wake_(io),
-      all_done_(io) {}
+      all_done_(io) {
+  config_.initial_backoff =
+      std::max<std::chrono::milliseconds>(config_.initial_backoff, kMinDialGap);
+  backoff_ = config_.initial_backoff;
+}
 
 void Daemon::LoopEnded() {
   --loops_running_;
   all_done_.cancel();
+}
+
+SyncOptions Daemon::SessionOptions() const {
+  SyncOptions options;
+  options.live = true;
+  options.listen_port = acceptor_.local_endpoint().port();
+  options.idle_timeout = config_.idle_timeout;
+  options.ping_interval = config_.ping_interval;
+  return options;
+}
+
+void Daemon::LogStateChange(const std::string& state,
+                            const std::string& message) {
+  if (state == dial_state_) {
+    spdlog::debug("{}", message);
+    return;
+  }
+  dial_state_ = state;
+  if (!message.empty()) spdlog::info("{}", message);
+}
+
+awaitable<bool> Daemon::OpenWatchStore() {
+  // A read-only or full home fails here: wait and try again, so that the
+  // daemon recovers by itself once the home is writable.
+  auto delay = config_.initial_backoff;
+  while (!stopped_) {
+    auto store = config_.open_store();
+    if (store) {
+      watch_store_ = std::move(*store);
+      if (auto c = watch_store_->LocalChangeCounter()) last_counter_ = *c;
+      LogStateChange("", "the shared store is open again");
+      co_return true;
+    }
+    LogStateChange(
+        "store: " + store.error().message,
+        "cannot open the shared store in " + config_.home_dir + " (" +
+            store.error().message +
+            "): is the disk full or the folder read-only? will keep trying");
+    co_await Sleep(dial_wake_, delay);
+    delay = std::min<std::chrono::milliseconds>(delay * 2, kMaxBackoff);
+  }
+  co_return false;
 }
 
 awaitable<Status> Daemon::Run() {
@@ -66,11 +112,6 @@ awaitable<Status> Daemon::Run() {
   }
   if (config_.on_listening) config_.on_listening(acceptor_.local_endpoint());
 
-  auto store = config_.open_store();
-  if (!store) co_return std::unexpected(store.error());
-  watch_store_ = std::move(*store);
-  if (auto c = watch_store_->LocalChangeCounter()) last_counter_ = *c;
-
   int fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
   if (fd < 0 || inotify_add_watch(
                     fd, config_.home_dir.c_str(),
@@ -79,6 +120,9 @@ awaitable<Status> Daemon::Run() {
     co_return Fail(Errc::kIo, "cannot watch " + config_.home_dir);
   }
   inotify_.emplace(io_, fd);
+
+  if (!co_await OpenWatchStore()) co_return Status{};  // stopped meanwhile
+  dial_state_.clear();
 
   auto spawn = [this](awaitable<void> loop, const char* name) {
     ++loops_running_;
@@ -112,9 +156,60 @@ void Daemon::Stop() {
 
 awaitable<void> Daemon::Sleep(asio::steady_timer& timer,
                               std::chrono::milliseconds duration) {
-  timer.expires_after(duration);
+  co_await SleepUntil(timer, Clock::now() + duration);
+}
+
+awaitable<void> Daemon::SleepUntil(asio::steady_timer& timer,
+                                   Clock::time_point at) {
+  timer.expires_at(at);
   boost::system::error_code ec;
   co_await timer.async_wait(asio::redirect_error(use_awaitable, ec));
+}
+
+void Daemon::AttemptEnded(bool converged) {
+  const auto now = Clock::now();
+  if (converged) {
+    backoff_ = config_.initial_backoff;
+  } else {
+    backoff_ = std::min<std::chrono::milliseconds>(backoff_ * 2, kMaxBackoff);
+  }
+  // Jitter keeps two daemons that dial each other from colliding again;
+  // the delay never exceeds kMaxBackoff.
+  auto jitter = std::chrono::milliseconds(randombytes_uniform(
+      static_cast<std::uint32_t>(backoff_.count() / 4 + 1)));
+  auto delay =
+      std::min<std::chrono::milliseconds>(backoff_ + jitter, kMaxBackoff);
+  next_dial_at_ = std::max(next_dial_at_, now + delay);
+}
+
+bool Daemon::Replaces(bool incoming_live) const {
+  if (!session_) return true;
+  const auto now = Clock::now();
+  if (!incoming_live) {
+    return now - session_->last_heard() > config_.ping_interval * 3 / 2;
+  }
+  if (!session_outgoing_ || now - session_since_ >= kDialRace) return true;
+  // Both daemons dialled at once: keep the connection dialled by the node
+  // with the smaller public key, so that both sides keep the same one.
+  auto partner = watch_store_->Partner();
+  if (!partner || !*partner) return true;
+  const Bytes& mine = config_.identity->public_key;
+  const Bytes& theirs = (*partner)->public_key;
+  return std::lexicographical_compare(theirs.begin(), theirs.end(),
+                                      mine.begin(), mine.end());
+}
+
+void Daemon::TakeSlot(std::shared_ptr<SyncSession> session, bool outgoing) {
+  if (session_) {
+    spdlog::info(
+        "the partner connected again from {}: the session with {} was stale "
+        "and is replaced",
+        session->peer(), session_->peer());
+    session_->Stop();
+  }
+  session_ = std::move(session);
+  session_outgoing_ = outgoing;
+  session_since_ = Clock::now();
 }
 
 awaitable<void> Daemon::AcceptLoop() {
@@ -130,8 +225,9 @@ awaitable<void> Daemon::AcceptLoop() {
     std::erase_if(unauthenticated_, [](auto& w) { return w.expired(); });
     if (unauthenticated_.size() >= kMaxUnauthenticated) {
       // The oldest pending handshake makes room, not the newcomer: the
-      // partner completes its handshake in one round trip, so someone
-      // holding idle connections open cannot keep it out.
+      // partner completes its handshake and sends its Hello in one round
+      // trip, so someone holding idle (or replayed) connections open
+      // cannot keep it out.
       auto oldest = unauthenticated_.front().lock();
       unauthenticated_.erase(unauthenticated_.begin());
       if (oldest) {
@@ -150,6 +246,9 @@ awaitable<void> Daemon::AcceptLoop() {
 awaitable<void> Daemon::HandleIncoming(tcp::socket socket) {
   auto conn = Connection::Create(std::move(socket));
   unauthenticated_.push_back(conn);
+  auto done_pending = [&] {
+    std::erase_if(unauthenticated_, [&](auto& w) { return w.lock() == conn; });
+  };
   std::string peer = conn->peer();
   // Candidates: the pinned partner, and an old partner still owed an
   // unpair notice. The secrets live in this frame until the handshake ends.
@@ -175,16 +274,31 @@ awaitable<void> Daemon::HandleIncoming(tcp::socket socket) {
   }
   if (candidates.empty()) {
     spdlog::info("closed a connection from {}: not paired", peer);
+    done_pending();
     conn->Close();
     co_return;
   }
   std::size_t matched = 0;
   auto channel = co_await SecureChannel::Accept(conn, candidates, &matched);
-  std::erase_if(unauthenticated_, [&](auto& w) { return w.lock() == conn; });
   if (!channel) {
+    done_pending();
     spdlog::info("handshake failed from {}", peer);
     co_return;
   }
+  // Liveness: the dialer's first transport frame, under the handshake
+  // deadline. A replayed first message cannot produce it.
+  conn->SetDeadline(kHandshakeTimeout);
+  auto first = co_await (*channel)->Receive();
+  done_pending();
+  if (!first || !first->has_hello()) {
+    spdlog::info(
+        "closed a connection from {}: it completed the handshake but sent "
+        "no Hello (a replayed recording, or a vanished peer)",
+        peer);
+    conn->Close();
+    co_return;
+  }
+  conn->ClearDeadline();
   if (pending && matched == candidates.size() - 1) {
     if (auto st = co_await SendUnpairNotice(**channel); st) {
       (void)ClearPendingUnpair(config_.pending_unpair_path);
@@ -192,13 +306,13 @@ awaitable<void> Daemon::HandleIncoming(tcp::socket socket) {
     }
     co_return;
   }
-  if (session_ || stopped_) {
+  if (stopped_ || (session_ && !Replaces(first->hello().live()))) {
     spdlog::info("refused a second session from {}", peer);
     proto::WireMessage busy;
     busy.mutable_busy();
     if (co_await (*channel)->Send(busy)) {  // best effort: the reason
       // Read until the peer closes (it does on Busy), so that closing with
-      // its Hello unread sends no reset that could overtake the Busy.
+      // frames unread sends no reset that could overtake the Busy.
       conn->ShutdownSend();
       conn->SetDeadline(std::chrono::seconds(2));
       while (co_await (*channel)->Receive()) {
@@ -210,34 +324,43 @@ awaitable<void> Daemon::HandleIncoming(tcp::socket socket) {
   // The session gets its own handle (opened only now, for the partner).
   auto store = config_.open_store();
   if (!store) {
-    spdlog::error("cannot open the shared store: {}", store.error().message);
+    LogStateChange("store: " + store.error().message,
+                   "cannot open the shared store for the partner's session (" +
+                       store.error().message +
+                       "): is the disk full or the folder read-only?");
     (*channel)->connection().Close();
+    AttemptEnded(false);
     co_return;
   }
-  SyncOptions options;
-  options.live = true;
-  options.listen_port = acceptor_.local_endpoint().port();
-  session_ =
-      std::make_shared<SyncSession>(std::move(*channel), **store, options);
+  auto session = std::make_shared<SyncSession>(std::move(*channel), **store,
+                                               SessionOptions());
+  session->SetFirstMessage(std::move(*first));
+  TakeSlot(session, /*outgoing=*/false);
   spdlog::info("partner connected from {}", peer);
-  auto result = co_await session_->Run();
-  session_.reset();
+  auto result = co_await session->Run();
+  if (session_ == session) session_.reset();
 
+  const bool converged = result && result->converged;
   if (result) {
-    spdlog::info("session with {} ended: {} ops sent, {} received", peer,
-                 result->ops_sent, result->ops_applied);
+    spdlog::info("session with {} ended: {} ops sent, {} received{}", peer,
+                 result->ops_sent, result->ops_applied,
+                 converged ? "" : " (it never caught up: will back off)");
   } else {
     spdlog::info("session with {} failed: {}", peer, result.error().message);
   }
-  dial_wake_.cancel();
+  AttemptEnded(converged);
+  dial_wake_.cancel();  // re-evaluate; the backoff still applies
 }
 
 awaitable<void> Daemon::DialLoop() {
-  auto backoff = config_.initial_backoff;
   while (!stopped_) {
     if (session_) {
       co_await Sleep(dial_wake_, std::chrono::hours(1));
       continue;
+    }
+    if (Clock::now() < next_dial_at_) {
+      co_await SleepUntil(dial_wake_, next_dial_at_);
+      continue;  // woken early: check again (a session may have begun)
     }
     // An old partner owed an unpair notice first.
     if (auto p =
@@ -253,57 +376,96 @@ awaitable<void> Daemon::DialLoop() {
       }
     }
     auto store = config_.open_store();
+    if (!store) {
+      LogStateChange("store: " + store.error().message,
+                     "cannot open the shared store (" + store.error().message +
+                         "): is the disk full or the folder read-only? will "
+                         "keep trying");
+      AttemptEnded(false);
+      continue;
+    }
     std::optional<tcp::endpoint> target;
-    if (store) {
-      auto partner = (*store)->Partner();
-      if (partner && *partner && !(*partner)->last_address.empty()) {
-        if (auto ep = ParseEndpoint((*partner)->last_address)) target = *ep;
-      }
+    auto partner = (*store)->Partner();
+    if (partner && *partner && !(*partner)->last_address.empty()) {
+      if (auto ep = ParseEndpoint((*partner)->last_address)) target = *ep;
     }
     if (!target) {
       // Not paired or no address yet: the partner will dial us, or a
       // change to shared.db (pairing) wakes this loop.
       spdlog::info("no partner address to dial: waiting to be dialled");
       wait_fingerprint_ = PartnerFingerprint();
-      if (store) store->reset();  // closed before the wait, not during it
+      store->reset();  // closed before the wait, not during it
       waiting_for_partner_ = true;
       co_await Sleep(dial_wake_, std::chrono::minutes(5));
       waiting_for_partner_ = false;
       continue;
     }
-    SyncOptions options;
-    options.live = true;
-    options.listen_port = acceptor_.local_endpoint().port();
-    bool owned = false;
+    last_attempt_at_ = Clock::now();
+    std::shared_ptr<SyncSession> mine;
     auto result = co_await SyncWith(
-        **store, config_.identity->secret_key, *target, options,
-        [this, &owned](std::shared_ptr<SyncSession> s) {
+        **store, config_.identity->secret_key, *target, SessionOptions(),
+        [this, &mine](std::shared_ptr<SyncSession> s) {
           if (s) {
             if (session_ || stopped_) {
               s->Stop();  // an incoming session won the race
               return;
             }
-            session_ = std::move(s);
-            owned = true;
-            spdlog::info("connected to the partner at {}", session_->peer());
-          } else if (owned) {
+            mine = s;
+            TakeSlot(std::move(s), /*outgoing=*/true);
+            LogStateChange("connected", "");
+            spdlog::info("connected to the partner at {}", mine->peer());
+          } else if (mine && session_ == mine) {
             session_.reset();
           }
         });
     if (stopped_) break;
-    if (result && owned) {
-      spdlog::info("session ended: {} ops sent, {} received", result->ops_sent,
-                   result->ops_applied);
-      backoff = config_.initial_backoff;
-    } else {
-      if (!result) spdlog::debug("dial failed: {}", result.error().message);
-      backoff = std::min<std::chrono::milliseconds>(backoff * 2, kMaxBackoff);
+    const bool converged = result && mine && result->converged;
+    if (result && mine) {
+      spdlog::info("session ended: {} ops sent, {} received{}",
+                   result->ops_sent, result->ops_applied,
+                   converged ? "" : " (it never caught up: will back off)");
+    } else if (!result) {
+      const auto where = FormatEndpoint(*target);
+      if (result.error().code == Errc::kUnreachable && !mine) {
+        LogStateChange("unreachable " + where,
+                       "cannot reach your partner's laptop at " + where +
+                           ": is it on? will keep trying");
+      } else {
+        LogStateChange("failed " + where + ": " + result.error().message,
+                       "could not sync with your partner's laptop at " + where +
+                           ": " + result.error().message +
+                           "; will keep trying");
+      }
+      spdlog::debug("dial failed: {}", result.error().message);
     }
-    // Jitter keeps two daemons that dial each other from colliding again.
-    auto jitter = std::chrono::milliseconds(randombytes_uniform(
-        static_cast<std::uint32_t>(backoff.count() / 2 + 1)));
-    co_await Sleep(dial_wake_, backoff + jitter);
+    AttemptEnded(converged);
   }
+}
+
+void Daemon::OnPartnerSeen(const tcp::endpoint& where) {
+  if (stopped_ || !watch_store_) return;
+  const auto now = Clock::now();
+  const bool absent = !last_seen_at_ || now - *last_seen_at_ > kAbsence;
+  last_seen_at_ = now;
+  const std::string address = FormatEndpoint(where);
+  bool moved = false;
+  auto partner = watch_store_->Partner();
+  if (!partner || !*partner) return;
+  if ((*partner)->last_address != address) {
+    if (auto st = watch_store_->SetPartnerAddress(address); !st) {
+      spdlog::warn("cannot record the partner's address: {}",
+                   st.error().message);
+      return;
+    }
+    spdlog::info("the partner's laptop is now at {}", address);
+    moved = true;
+  }
+  if (session_ || !(moved || absent)) return;
+  // The old failures were about another place or time: start over, but
+  // never sooner than kMinDialGap after the last attempt.
+  if (moved) backoff_ = config_.initial_backoff;
+  next_dial_at_ = std::max(now, last_attempt_at_ + kMinDialGap);
+  dial_wake_.cancel();
 }
 
 void Daemon::OnLocalEvent() {
@@ -313,12 +475,11 @@ void Daemon::OnLocalEvent() {
   last_counter_ = *counter;
   if (changed && session_) {
     session_->NotifyLocalChange();
-  } else if (!session_ &&
-             (changed || (waiting_for_partner_ &&
-                          PartnerFingerprint() != wait_fingerprint_))) {
-    // Something to push, or paired (or an address learned) meanwhile. Only
-    // a real change wakes the dial loop: its own opening and closing of
-    // shared.db are events too, and must not wake it again and again.
+  } else if (!session_ && waiting_for_partner_ &&
+             PartnerFingerprint() != wait_fingerprint_) {
+    // Paired (or an address learned) meanwhile. A local write never wakes
+    // the dial loop: it would bypass the backoff; the next attempt carries
+    // it. Its own opening and closing of shared.db are events too.
     dial_wake_.cancel();
   }
 }

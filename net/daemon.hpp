@@ -3,6 +3,13 @@
 // into it as soon as shared.db changes (inotify, then the store's local
 // change counter: no polling). One io_context thread; Stop() (from a
 // signal_set) ends every loop and session so Run() returns.
+//
+// Liveness (docs/PROTOCOL.md): an incoming connection counts as the
+// partner's only once its first transport frame (the dialer's Hello) has
+// arrived. KKpsk0's first message can be replayed by anyone who recorded
+// it, but that frame is encrypted under keys mixed with this responder's
+// fresh ephemeral, so only a live holder of the partner's keys can send it.
+// Until then the connection holds no slot, opens no store, gets no Hello.
 #pragma once
 
 #include <chrono>
@@ -23,6 +30,14 @@ namespace inch::net {
 inline constexpr std::uint16_t kDefaultPort = 47470;
 inline constexpr std::size_t kMaxUnauthenticated = 4;
 inline constexpr auto kMaxBackoff = std::chrono::seconds(60);
+// Two connections that began within this of each other are a race (both
+// daemons dialled at once), not a stale session being replaced.
+inline constexpr auto kDialRace = std::chrono::seconds(5);
+// No sighting of the partner for this long is an absence (presence is
+// announced every 5 s): the next sighting may dial at once.
+inline constexpr auto kAbsence = std::chrono::seconds(20);
+// Sightings never start attempts more often than this.
+inline constexpr auto kMinDialGap = std::chrono::seconds(1);
 
 struct DaemonConfig {
   tcp::endpoint listen;
@@ -35,28 +50,74 @@ struct DaemonConfig {
   std::function<Result<std::unique_ptr<store::SyncPort>>()> open_store;
   // Told the bound address once listening (the CLI logs it).
   std::function<void(const tcp::endpoint&)> on_listening;
+  // Never below 1 s: at most one attempt a second to a failing partner.
   std::chrono::milliseconds initial_backoff{1000};
+  // Session timing (tests shorten it; see SyncOptions).
+  std::chrono::milliseconds idle_timeout = SyncOptions{}.idle_timeout;
+  std::chrono::milliseconds ping_interval = SyncOptions{}.ping_interval;
 };
 
-// States: listening + dialing (no session) -> in session (live; a second
-// authenticated connection is refused, dialing pauses) -> back to dialing
-// when the session ends -> stopped (Stop: acceptor, sessions, pending
-// handshakes and timers closed; Run returns once every loop has ended).
+// States: opening (the shared store cannot be opened yet, say a read-only
+// or full home: retried with backoff, logged once per change) -> listening
+// + dialing (no session) -> in session (live; dialing pauses) -> back to
+// dialing when the session ends -> stopped (Stop: acceptor, sessions,
+// pending handshakes and timers closed; Run returns once every loop ended).
+// Transitions into "in session": an outgoing session whose handshake
+// completed, or an incoming one whose Hello arrived (see above). When a
+// session exists and another authenticated Hello arrives from the partner:
+//   - live Hello, the current session incoming or older than kDialRace:
+//     the new one replaces it (the partner's daemon dials only when it has
+//     no session, so the old one is dead on its side);
+//   - live Hello racing our own fresh outgoing session: the connection
+//     dialled by the node with the smaller public key is kept, the same
+//     choice on both sides;
+//   - one-shot Hello (`inch sync`): Busy while the session was heard from
+//     within 1.5 ping intervals (it carries everything already); else the
+//     session is stale and is replaced.
+// Backoff: one delay for the partner, grown by every attempt or session
+// that did not converge (failed dials, refused or failed sessions, a
+// partner that cannot store our ops), reset only by a converged session;
+// the dial loop never starts before the delay is over. Local writes never
+// shorten it; OnPartnerSeen may (new address, or after an absence), never
+// to less than kMinDialGap after the last attempt.
 class Daemon {
  public:
   Daemon(asio::io_context& io, DaemonConfig config);
 
   // Serves until Stop(). kInvalidInput/kIo if it cannot listen or watch.
+  // A store that cannot be opened is retried (with backoff) until Stop().
   awaitable<Status> Run();
   void Stop();
 
+  // Discovery saw the partner at `where`: records the address if it
+  // changed and, with no live session, dials soon when the address is new
+  // or the partner was absent (at most once per kMinDialGap).
+  void OnPartnerSeen(const tcp::endpoint& where);
+
+  // Whether a session with the partner is live (status, tests, benches).
+  bool in_session() const { return session_ != nullptr; }
+
  private:
+  using Clock = std::chrono::steady_clock;
   awaitable<void> AcceptLoop();
   awaitable<void> HandleIncoming(tcp::socket socket);
   awaitable<void> DialLoop();
   awaitable<void> WatchLoop();
+  awaitable<bool> OpenWatchStore();
   awaitable<void> Sleep(asio::steady_timer& timer,
                         std::chrono::milliseconds duration);
+  awaitable<void> SleepUntil(asio::steady_timer& timer, Clock::time_point at);
+  // Whether a new authenticated connection (live or not) takes the slot
+  // from the current session; see the class comment.
+  bool Replaces(bool incoming_live) const;
+  // Takes the slot for `session`, stopping any session it replaces.
+  void TakeSlot(std::shared_ptr<SyncSession> session, bool outgoing);
+  // A session or attempt ended: converged resets the backoff, anything
+  // else grows it; the next dial waits for it either way.
+  void AttemptEnded(bool converged);
+  // Logs `message` at info level when `state` differs from the last one.
+  void LogStateChange(const std::string& state, const std::string& message);
+  SyncOptions SessionOptions() const;
   void OnLocalEvent();
   // Who the partner is and where it was last seen, as one comparable
   // string ("unpaired" when there is none).
@@ -71,6 +132,13 @@ class Daemon {
   asio::steady_timer all_done_;
   std::unique_ptr<store::SyncPort> watch_store_;
   std::shared_ptr<SyncSession> session_;
+  bool session_outgoing_ = false;
+  Clock::time_point session_since_{};
+  std::chrono::milliseconds backoff_{};
+  Clock::time_point next_dial_at_{};  // no attempt before this
+  Clock::time_point last_attempt_at_{};
+  std::optional<Clock::time_point> last_seen_at_;  // OnPartnerSeen
+  std::string dial_state_;                         // LogStateChange
   std::vector<std::weak_ptr<Connection>> unauthenticated_;
   std::uint64_t last_counter_ = 0;
   int loops_running_ = 0;

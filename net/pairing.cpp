@@ -9,9 +9,24 @@
 //   L pins, then
 //   M6 L->D  Pl = MAC("pinned-listener", keys)                  32
 //   D pins.
+//   T  L->D  "inch/1 code used" instead of M2                   16
 // MAC(label, ...) = BLAKE2b-256 keyed with ISK over "inch/1 " label | sid |
-// Ya | Yb (| pk_D | pk_L). The state machine is linear: any failure ends
-// the attempt and closes the connection; nothing is pinned before M5/M6.
+// Ya | Yb (| pk_D | pk_L).
+//
+// Listener states: open (accepting; every connection is served at once, at
+// most kMaxUnclaimed wait for their M1, the oldest closed to make room) ->
+// claimed (the first connection whose M1 is complete and well-formed, Ya a
+// valid point, owns the code; every later M1 gets T and is closed) ->
+// done (the claimed attempt ended: result returned, all closed) | expired
+// (no claim within the code's lifetime).
+// Transitions: AwaitM1 (per connection: open -> claimed, or T), the accept
+// loop (open/claimed -> done on the claim's end, open -> expired).
+// Invariants: the code is used by at most one attempt; an idle or
+// malformed connection never claims it and never delays another one (each
+// waits on its own coroutine under kPairStepTimeout); nothing is pinned
+// before M5/M6. Any failure of the claimed attempt ends it; when T was
+// sent meanwhile, both sides say that someone else's attempt used the code.
+// Dialer states are linear: M1, then M2 or T (T ends it), M3..M6.
 #include "net/pairing.hpp"
 
 #include <sodium.h>
@@ -19,6 +34,8 @@
 
 #include <array>
 #include <initializer_list>
+#include <memory>
+#include <optional>
 
 #include "crypto/aead.hpp"
 #include "crypto/cpace.hpp"
@@ -38,6 +55,9 @@ constexpr std::size_t kM3 = kMacBytes + kSealedKeyBytes;
 constexpr std::size_t kM4 = kSealedKeyBytes + kMacBytes;
 constexpr std::size_t kM5 = kMacBytes;
 constexpr std::size_t kM6 = kMacBytes;
+// The "code taken" reply: fixed, shorter than M2, so it cannot be confused.
+constexpr std::string_view kTaken = "inch/1 code used";
+static_assert(kTaken.size() == 16 && kTaken.size() != kM2);
 
 // CPace CI binds the protocol version and both roles; the ADs name each role.
 constexpr std::string_view kCi = "inch/1 pairing dialer->listener";
@@ -102,6 +122,12 @@ std::unexpected<Error> PairFailed() {
   return Fail(Errc::kCrypto,
               "pairing failed: the code did not match or the exchange was "
               "tampered with");
+}
+
+std::unexpected<Error> CodeTaken() {
+  return Fail(Errc::kCrypto,
+              "someone else's attempt used this code first: start again with "
+              "a new code on the other laptop");
 }
 
 Result<PairResult> Finish(const PairKeys& keys, ByteView partner_pk,
@@ -181,9 +207,14 @@ awaitable<Result<PairResult>> DialerSteps(Connection& conn,
   if (auto st = co_await conn.WriteFrame(m1); !st) {
     co_return std::unexpected(st.error());
   }
-  auto m2 = co_await conn.ReadFrame(kM2, true);
+  auto m2 = co_await conn.ReadFrame(kM2);
   if (!m2)
     co_return Fail(Errc::kUnreachable, "the listener closed the connection");
+  if (m2->size() == kTaken.size() &&
+      std::equal(m2->begin(), m2->end(), AsBytes(kTaken).begin())) {
+    co_return CodeTaken();
+  }
+  if (m2->size() != kM2) co_return PairFailed();
   ByteView m2v(*m2);
   ByteView yb = m2v.subspan(0, crypto::cpace::kShareBytes);
   auto isk = party->DeriveIsk(yb, AsBytes(kAdListener), true);
@@ -254,44 +285,140 @@ Result<std::string> NormalizeCode(std::string_view typed) {
   return digits;
 }
 
+namespace {
+
+// What the listener's connections share; owned by each of their coroutines
+// and by PairAsListener, so it outlives whichever ends last.
+struct ListenerState {
+  explicit ListenerState(asio::any_io_executor ex) : finished(ex) {}
+  std::string prs;
+  Bytes my_public_key;
+  PinFunction pin;
+  tcp::acceptor* acceptor = nullptr;  // null once PairAsListener returned
+  bool claimed = false;
+  bool done = false;
+  std::size_t taken_told = 0;  // later attempts told the code was used
+  std::optional<Result<PairResult>> result;
+  std::vector<std::weak_ptr<Connection>> unclaimed;
+  asio::steady_timer finished;  // cancelled when the claim has ended
+};
+
+// One connection: wait for its M1, then claim the code or say it is taken.
+awaitable<void> AwaitM1(std::shared_ptr<ListenerState> state,
+                        std::shared_ptr<Connection> conn) {
+  conn->SetDeadline(kPairStepTimeout);
+  auto m1 = co_await conn->ReadFrame(kM1, true);
+  std::erase_if(state->unclaimed,
+                [&](auto& w) { return w.expired() || w.lock() == conn; });
+  if (!m1) {
+    // No first message: not an attempt at the code (a port scan, say).
+    spdlog::info("pairing: ignored a connection from {} ({})", conn->peer(),
+                 m1.error().message);
+    conn->Close();
+    co_return;
+  }
+  const bool valid =
+      crypto_core_ristretto255_is_valid_point(m1->data() + kSidBytes) == 1;
+  if (state->claimed || state->done) {
+    ++state->taken_told;
+    spdlog::info(
+        "pairing: another attempt from {} came after the code was used: "
+        "told it so",
+        conn->peer());
+    (void)co_await conn->WriteFrame(AsBytes(kTaken));
+    conn->ShutdownSend();
+    conn->SetDeadline(std::chrono::seconds(2));
+    (void)co_await conn->ReadFrame(1);  // until it closes (no reset)
+    conn->Close();
+    co_return;
+  }
+  if (!valid) {
+    spdlog::info("pairing: ignored a malformed first message from {}",
+                 conn->peer());
+    conn->Close();
+    co_return;
+  }
+  // This connection is the one attempt the code allows.
+  state->claimed = true;
+  auto result = co_await ListenerSteps(*conn, state->prs, *m1,
+                                       state->my_public_key, state->pin);
+  sodium_memzero(state->prs.data(), state->prs.size());
+  conn->Close();
+  if (!result && result.error().code == Errc::kCrypto &&
+      state->taken_told > 0) {
+    result = CodeTaken();  // the real partner was turned away meanwhile
+  }
+  state->result = std::move(result);
+  state->done = true;
+  state->finished.cancel();
+  if (state->acceptor) {
+    boost::system::error_code ignored;
+    state->acceptor->cancel(ignored);
+  }
+}
+
+}  // namespace
+
 awaitable<Result<PairResult>> PairAsListener(
     tcp::acceptor& acceptor, std::string code, Bytes my_public_key,
     PinFunction pin, std::chrono::steady_clock::duration lifetime) {
   auto prs = NormalizeCode(code);
   if (!prs) co_return std::unexpected(prs.error());
+  auto state = std::make_shared<ListenerState>(acceptor.get_executor());
+  state->prs = std::move(*prs);
+  state->my_public_key = std::move(my_public_key);
+  state->pin = std::move(pin);
+  state->acceptor = &acceptor;
+  state->finished.expires_at(asio::steady_timer::time_point::max());
   bool expired = false;
   asio::steady_timer expiry(acceptor.get_executor());
   expiry.expires_after(lifetime);
-  expiry.async_wait([&acceptor, &expired](boost::system::error_code ec) {
-    if (ec) return;  // pairing ended first; the references are not touched
+  expiry.async_wait([state, &expired](boost::system::error_code ec) {
+    if (ec || state->claimed) return;  // claimed: the attempt decides
     expired = true;
     boost::system::error_code ignored;
-    acceptor.cancel(ignored);
+    if (state->acceptor) state->acceptor->cancel(ignored);
   });
-  for (;;) {
+  auto close_all = [&] {
+    state->acceptor = nullptr;
+    expiry.cancel();
+    for (auto& weak : state->unclaimed) {
+      if (auto c = weak.lock()) c->Close();
+    }
+  };
+  while (!state->done) {
     boost::system::error_code ec;
     tcp::socket socket =
         co_await acceptor.async_accept(asio::redirect_error(use_awaitable, ec));
-    if (expired) co_return Fail(Errc::kUnreachable, "the code expired");
-    if (ec)
-      co_return Fail(Errc::kUnreachable, "accept failed: " + ec.message());
-    auto conn = Connection::Create(std::move(socket));
-    conn->SetDeadline(kPairStepTimeout);
-    auto m1 = co_await conn->ReadFrame(kM1, true);
-    if (!m1) {
-      // No first message: not an attempt at the code (a port scan, say).
-      spdlog::info("pairing: ignored a connection from {} ({})", conn->peer(),
-                   m1.error().message);
-      conn->Close();
-      continue;
+    if (state->done) break;
+    if (expired) {
+      close_all();
+      sodium_memzero(state->prs.data(), state->prs.size());
+      co_return Fail(Errc::kUnreachable, "the code expired");
     }
-    expiry.cancel();
-    // This connection is the one attempt the code allows.
-    auto result = co_await ListenerSteps(*conn, *prs, *m1, my_public_key, pin);
-    sodium_memzero(prs->data(), prs->size());
-    conn->Close();
-    co_return result;
+    if (ec) {
+      if (state->claimed) {  // let the attempt finish
+        co_await state->finished.async_wait(
+            asio::redirect_error(use_awaitable, ec));
+        break;
+      }
+      close_all();
+      co_return Fail(Errc::kUnreachable, "accept failed: " + ec.message());
+    }
+    auto conn = Connection::Create(std::move(socket));
+    std::erase_if(state->unclaimed, [](auto& w) { return w.expired(); });
+    if (state->unclaimed.size() >= kMaxUnclaimed) {
+      // The oldest waiting connection makes room: a real dialer sends its
+      // M1 at once, so a flood costs nothing but a few sockets.
+      if (auto oldest = state->unclaimed.front().lock()) oldest->Close();
+      state->unclaimed.erase(state->unclaimed.begin());
+    }
+    state->unclaimed.push_back(conn);
+    asio::co_spawn(acceptor.get_executor(), AwaitM1(state, conn),
+                   asio::detached);
   }
+  close_all();
+  co_return std::move(*state->result);
 }
 
 awaitable<Result<PairResult>> PairAsDialer(tcp::endpoint listener,

@@ -20,6 +20,8 @@ namespace inch::net {
 
 inline constexpr auto kCodeLifetime = std::chrono::minutes(10);
 inline constexpr auto kPairStepTimeout = std::chrono::seconds(15);
+// Connections the listener lets wait for their first message at once.
+inline constexpr std::size_t kMaxUnclaimed = 8;
 
 // A fresh 8-digit code shown as "1234-5678".
 std::string NewPairingCode();
@@ -39,10 +41,13 @@ struct PairResult {
 using PinFunction = std::function<Status(const PairResult&)>;
 
 // Listener side, on an already bound and listening acceptor. Serves
-// connections one at a time until one sends a first message: that attempt
-// uses the code, whatever its outcome. kCrypto when the attempt fails
-// (wrong code, tampering), kUnreachable when the code expired (10 min) or
-// the peer vanished. `pin` is called after the dialer's final confirmation.
+// connections concurrently (at most kMaxUnclaimed waiting); the first that
+// sends a complete, well-formed first message uses the code, whatever its
+// outcome, and later ones are told the code was used. kCrypto when the
+// attempt fails (wrong code, tampering; or, when another attempt was turned
+// away meanwhile, "someone else's attempt used this code first"),
+// kUnreachable when the code expired (10 min) or the peer vanished. `pin`
+// is called after the dialer's final confirmation.
 // `lifetime` is the code's (shorter only in tests).
 awaitable<Result<PairResult>> PairAsListener(
     tcp::acceptor& acceptor, std::string code, Bytes my_public_key,
@@ -50,7 +55,8 @@ awaitable<Result<PairResult>> PairAsListener(
     std::chrono::steady_clock::duration lifetime = kCodeLifetime);
 
 // Dialer side. kUnreachable if it cannot connect or the listener vanished;
-// kCrypto when the code was wrong or anything was tampered with. `pin` is
+// kCrypto when the code was wrong, anything was tampered with, or another
+// attempt had used the code first (said so plainly). `pin` is
 // called only after the listener confirmed it has pinned us.
 awaitable<Result<PairResult>> PairAsDialer(tcp::endpoint listener,
                                            std::string code,

@@ -28,6 +28,16 @@ void SyncSession::Wake() {
 
 void SyncSession::NotifyLocalChange() { Wake(); }
 
+void SyncSession::SetFirstMessage(proto::WireMessage message) {
+  first_message_ = std::move(message);
+}
+
+awaitable<Status> SyncSession::Send(const proto::WireMessage& message) {
+  auto st = co_await channel_->Send(message);
+  if (st) last_sent_ = std::chrono::steady_clock::now();
+  co_return st;
+}
+
 void SyncSession::Stop() {
   stop_ = true;
   channel_->connection().Close();
@@ -53,6 +63,16 @@ bool SyncSession::Converged() const {
 awaitable<Result<SyncStats>> SyncSession::Run() {
   auto self = shared_from_this();
   auto executor = co_await asio::this_coro::executor;
+  if (first_message_) {
+    // Before the writer starts: it sends batches only after the peer's
+    // Hello, which this normally is.
+    proto::WireMessage first = std::move(*first_message_);
+    first_message_.reset();
+    if (auto st = Handle(first); !st) {
+      Abort(st.error());
+      co_return std::unexpected(st.error());
+    }
+  }
   asio::co_spawn(
       executor, [self]() -> awaitable<void> { co_await self->WriterLoop(); },
       [self](std::exception_ptr e) {
@@ -97,9 +117,9 @@ awaitable<Status> SyncSession::ReaderLoop() {
   // one transaction (one fsync), each acknowledged only once it is durable.
   std::vector<proto::WireMessage> group;
   for (;;) {
-    conn.SetDeadline(options_.live ? 3 * options_.ping_interval
-                                   : options_.idle_timeout);
+    conn.SetDeadline(options_.idle_timeout);
     auto message = co_await channel_->Receive();
+    if (message) last_heard_ = std::chrono::steady_clock::now();
     if (stop_ && !error_ && unpair_received_) co_return Status{};
     if (!message) {
       // Unapplied batches are not acknowledged: the peer sends them again.
@@ -309,7 +329,7 @@ awaitable<Status> SyncSession::SendReturned() {
     more = true;
   }
   returned.mutable_returned()->set_done(!more);
-  if (auto st = co_await channel_->Send(returned); !st) co_return st;
+  if (auto st = co_await Send(returned); !st) co_return st;
   if (more) {
     return_from_ = *return_from_ + static_cast<std::uint64_t>(ops->size());
   } else {
@@ -328,13 +348,13 @@ awaitable<Status> SyncSession::WriterSteps() {
     hello.mutable_hello()->set_received_up_to(*received);
     hello.mutable_hello()->set_listen_port(options_.listen_port);
     hello.mutable_hello()->set_live(options_.live);
-    if (auto st = co_await channel_->Send(hello); !st) co_return st;
+    if (auto st = co_await Send(hello); !st) co_return st;
   }
   for (;;) {
     if (unpair_received_) {
       proto::WireMessage echo;
       echo.mutable_unpair();
-      (void)co_await channel_->Send(echo);  // best effort: we erased already
+      (void)co_await Send(echo);  // best effort: we erased already
       conn.ShutdownSend();
       co_return Status{};
     }
@@ -344,7 +364,7 @@ awaitable<Status> SyncSession::WriterSteps() {
       proto::WireMessage ack;
       *ack.mutable_ack() = std::move(pending_acks_.front());
       pending_acks_.pop_front();
-      if (auto st = co_await channel_->Send(ack); !st) co_return st;
+      if (auto st = co_await Send(ack); !st) co_return st;
     }
     if (stats_.partner_unpaired) {
       // An Unpair op arrived and was acknowledged: nothing more to send.
@@ -369,7 +389,7 @@ awaitable<Status> SyncSession::WriterSteps() {
             out.error().message);
         proto::WireMessage ask;
         ask.mutable_recover()->set_from(*released + 1);
-        if (auto st = co_await channel_->Send(ask); !st) co_return st;
+        if (auto st = co_await Send(ask); !st) co_return st;
         recovering_ = true;
         recovery_tried_ = true;  // once: a peer that returns too little fails
         continue;
@@ -390,7 +410,7 @@ awaitable<Status> SyncSession::WriterSteps() {
         const auto last = store::PeekWireSeq(AsBytes(ops->at(ops->size() - 1)));
         if (!last)
           co_return inch::Fail(Errc::kCorrupt, "an unsealed outbox op");
-        if (auto st = co_await channel_->Send(batch); !st) co_return st;
+        if (auto st = co_await Send(batch); !st) co_return st;
         cursor_ = *last;
         ++in_flight_;
         ++stats_.batches_sent;
@@ -402,7 +422,7 @@ awaitable<Status> SyncSession::WriterSteps() {
         proto::WireMessage done;
         done.mutable_done()->set_batches_sent(counts.sent);
         done.mutable_done()->set_batches_applied(counts.applied);
-        if (auto st = co_await channel_->Send(done); !st) co_return st;
+        if (auto st = co_await Send(done); !st) co_return st;
         my_done_ = counts;
       }
     }
@@ -428,14 +448,21 @@ awaitable<Status> SyncSession::WriterSteps() {
       }
     }
     if (dirty_) continue;
-    wake_.expires_after(options_.live ? options_.ping_interval
-                                      : std::chrono::milliseconds(3'600'000));
+    // A ping is due ping_interval after the last frame sent, however often
+    // the reader wakes this loop: both sides ping, so each hears the other.
+    if (options_.live) {
+      wake_.expires_at(last_sent_ + options_.ping_interval);
+    } else {
+      wake_.expires_after(std::chrono::hours(1));
+    }
     boost::system::error_code ec;
     co_await wake_.async_wait(asio::redirect_error(use_awaitable, ec));
-    if (!ec && options_.live && !stop_) {
+    if (options_.live && !stop_ &&
+        std::chrono::steady_clock::now() >=
+            last_sent_ + options_.ping_interval) {
       proto::WireMessage ping;
       ping.mutable_ping();
-      if (auto st = co_await channel_->Send(ping); !st) co_return st;
+      if (auto st = co_await Send(ping); !st) co_return st;
     }
   }
 }

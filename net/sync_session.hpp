@@ -37,8 +37,12 @@ inline constexpr std::size_t kMaxGroup = 8;
 struct SyncOptions {
   bool live = false;              // daemons: stay connected and push
   std::uint16_t listen_port = 0;  // announced in Hello (0: not listening)
-  std::chrono::milliseconds idle_timeout{30'000};   // no frame for this long
-  std::chrono::milliseconds ping_interval{20'000};  // live sessions only
+  // A session ends when no frame arrived for idle_timeout (one-shot and
+  // live alike). A live side sends a Ping whenever it has sent nothing for
+  // ping_interval, so a live peer is heard at least that often and a
+  // silent one is noticed within idle_timeout (< 30 s, issue 9).
+  std::chrono::milliseconds idle_timeout{25'000};
+  std::chrono::milliseconds ping_interval{8'000};  // live sessions only
 };
 
 struct SyncStats {
@@ -72,12 +76,21 @@ class SyncSession : public std::enable_shared_from_this<SyncSession> {
   // when the connection does (ok if nothing went wrong on our side).
   awaitable<Result<SyncStats>> Run();
 
+  // The peer's first message, already read by the daemon (which waits for
+  // it before it counts a connection as the partner's): handled first, as
+  // if it had just arrived. Call before Run().
+  void SetFirstMessage(proto::WireMessage message);
+
   // A local op may have been added: check the outbox again (live).
   void NotifyLocalChange();
   // Ends the session (shutdown); Run() then returns.
   void Stop();
 
   const std::string& peer() const { return peer_; }
+  // When the last frame from the peer arrived (its first one included).
+  std::chrono::steady_clock::time_point last_heard() const {
+    return last_heard_;
+  }
   const SyncStats& stats() const { return stats_; }
   Connection& connection() { return channel_->connection(); }
 
@@ -90,6 +103,9 @@ class SyncSession : public std::enable_shared_from_this<SyncSession> {
   awaitable<Status> WriterSteps();
   // Sends one Returned frame of the peer's ops from return_from_.
   awaitable<Status> SendReturned();
+  // Every frame the writer sends goes through here (pings are due
+  // ping_interval after the last one).
+  awaitable<Status> Send(const proto::WireMessage& message);
   Status Handle(const proto::WireMessage& message);
   // Applies received batches in one store transaction and queues an ack
   // for each. kProtocol (nothing applied) if any op is rejected.
@@ -111,6 +127,11 @@ class SyncSession : public std::enable_shared_from_this<SyncSession> {
   bool stop_ = false;
   bool writer_done_ = false;
   std::optional<Error> error_;
+  std::optional<proto::WireMessage> first_message_;
+  std::chrono::steady_clock::time_point last_heard_ =
+      std::chrono::steady_clock::now();
+  std::chrono::steady_clock::time_point last_sent_ =
+      std::chrono::steady_clock::now();
 
   bool peer_hello_ = false;
   std::uint64_t cursor_ =
