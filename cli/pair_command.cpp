@@ -2,6 +2,9 @@
 // on the LAN), or find the node showing one (by its offer, or at a typed
 // HOST:PORT) and pair; both pin each other once the code matched
 // (net/pairing.hpp), then the person compares the check words.
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
 #include <iostream>
 
 #include "cli/commands.hpp"
@@ -22,10 +25,11 @@ namespace {
 
 namespace asio = boost::asio;
 
-// Failed attempts one code survives. Each is one online guess at an
-// 8-digit code (10^-8), so three keep the odds negligible while a dialer
-// that tried this offer by mistake (two pairings on one LAN) does not use
-// up our partner's code.
+// Failed attempts one announced code survives (an explicit --listen
+// keeps one: its dialer typed this very address, so no mix-up is likely). Each
+// is one online guess at an 8-digit code (10^-8), so three keep the odds
+// negligible while a dialer that tried this offer by mistake (two pairings on
+// one LAN) does not use up our partner's code.
 constexpr int kCodeAttempts = 3;
 
 struct PairArgs {
@@ -124,32 +128,39 @@ Result<net::tcp::endpoint> Bind(net::tcp::acceptor& acceptor,
                                        ": " + ec.message());
 }
 
-// Runs the listener side, allowing kCodeAttempts failed attempts within
-// the code's lifetime.
-Result<net::PairResult> ListenForPartner(asio::io_context& io,
-                                         net::tcp::acceptor& acceptor,
-                                         const std::string& code,
-                                         const Bytes& my_public_key,
-                                         const net::PinFunction& pin) {
+// The listener side, allowing kCodeAttempts failed attempts within the
+// code's lifetime, as one task so the offer (on the same io_context) is
+// stopped the moment it ends: otherwise the announcer keeps io.run() busy.
+net::awaitable<Result<net::PairResult>> ListenForPartner(
+    net::tcp::acceptor& acceptor, std::string code, Bytes my_public_key,
+    net::PinFunction pin, net::OfferAnnouncer* offer, int attempts) {
   const auto until = std::chrono::steady_clock::now() + net::kCodeLifetime;
+  Result<net::PairResult> result = Fail(Errc::kUnreachable, "not started");
   for (int attempt = 1;; ++attempt) {
     auto left = until - std::chrono::steady_clock::now();
-    io.restart();
-    auto result = RunTask(
-        io, net::PairAsListener(acceptor, code, my_public_key, pin, left));
-    if (result || result.error().code != Errc::kCrypto) return result;
-    if (attempt >= kCodeAttempts) {
-      return Fail(Errc::kCrypto,
-                  "the code was tried " + std::to_string(kCodeAttempts) +
-                      " times without a match, so it is used up: start "
-                      "again with a new code (`inch pair`)");
+    result =
+        co_await net::PairAsListener(acceptor, code, my_public_key, pin, left);
+    if (result || result.error().code != Errc::kCrypto) break;
+    if (attempt >= attempts) {
+      result =
+          Fail(Errc::kCrypto,
+               std::string(attempts == 1 ? "the code did not match (a typo, or "
+                                           "someone else's attempt)"
+                                         : "the code was tried " +
+                                               std::to_string(attempts) +
+                                               " times without a match") +
+                   ", so it is used up: start again with a new code "
+                   "(`inch pair`)");
+      break;
     }
     std::cerr << "A pairing attempt with another code was refused (a typo, "
                  "or another couple pairing nearby). Still waiting; the code "
                  "survives "
-              << (kCodeAttempts - attempt) << " more failed attempt(s)."
+              << (attempts - attempt) << " more failed attempt(s)."
               << std::endl;
   }
+  if (offer) offer->Stop();  // paired or given up: the offer ends here
+  co_return result;
 }
 
 Status Pair(Context& ctx, const PairArgs& args) {
@@ -189,6 +200,9 @@ Status Pair(Context& ctx, const PairArgs& args) {
       (void)net::ClearPendingUnpair(node->pending_path);
     return {};
   };
+  // Logs (an ignored connection, an offer heard) go to stderr: stdout
+  // carries only what a script reads.
+  spdlog::set_default_logger(spdlog::stderr_color_mt("inch"));
   asio::io_context io;
   if (args.listen || discover_listen) {
     net::tcp::acceptor acceptor(io);
@@ -235,9 +249,10 @@ Status Pair(Context& ctx, const PairArgs& args) {
       }
       std::cout << "Waiting (the code expires in 10 minutes)..." << std::endl;
     }
-    auto result = ListenForPartner(io, acceptor, code_shown,
-                                   node->identity.public_key, pin);
-    if (offer) offer->Stop();  // paired or given up: the offer ends here
+    auto result = RunTask(
+        io,
+        ListenForPartner(acceptor, code_shown, node->identity.public_key, pin,
+                         offer.get(), discover_listen ? kCodeAttempts : 1));
     if (!result) return std::unexpected(result.error());
     return ConfirmPaired(ctx, **store, *result, args.yes);
   }
