@@ -85,7 +85,7 @@ awaitable<Result<PairResult>> PairByDiscovery(std::string code,
     }
   } closer{*socket, joiner};
 
-  const auto deadline = std::chrono::steady_clock::now() + options.timeout;
+  auto deadline = std::chrono::steady_clock::now() + options.timeout;
   bool settled = false;
   int refused = 0;
   std::optional<Error> last_error;
@@ -117,6 +117,10 @@ awaitable<Result<PairResult>> PairByDiscovery(std::string code,
       if (result.error().code == Errc::kCrypto) {
         // Not our partner's offer (or a wrong code): try the next offer.
         ++refused;
+        // Every offer heard so far refused the code: wait a little for a
+        // late one, not the whole search time.
+        deadline = std::min(
+            deadline, std::chrono::steady_clock::now() + 2 * kOfferSettle);
         spdlog::info("pairing: {} did not accept the code", FormatEndpoint(ep));
         break;
       }
