@@ -11,6 +11,7 @@
 #include <random>
 
 #include "tests/cli/net_fixture.hpp"
+#include "tests/support/terminal_process.hpp"
 
 namespace inch::test {
 namespace {
@@ -176,6 +177,36 @@ TEST_F(PairDiscoveryE2eTest, AHostnamePairsThroughTheResolver) {
   ASSERT_EQ(d.exit_code, 0) << Describe(d);
   EXPECT_EQ(bg.Wait().exit_code, 0);
   EXPECT_EQ(Status(b_)["partner"]["node_id"], NodeId(a_));
+}
+
+// On a terminal, the dialer shows the check words and asks to compare them
+// (this terminal never answers, so the run is cut short at the question);
+// --yes does not ask.
+TEST_F(PairDiscoveryE2eTest, OnATerminalBothWordsAreComparedUnlessYes) {
+  for (bool yes : {false, true}) {
+    InchSandbox a, b;
+    for (InchSandbox* box : {&a, &b}) {
+      ASSERT_EQ(box->RunWithPassphrase({"init"}).exit_code, 0);
+      ASSERT_EQ(box->RunWithPassphrase({"unlock"}).exit_code, 0);
+    }
+    BackgroundProcess bg(
+        INCH_BINARY, {"--json", "pair", "--listen", "127.0.0.1:0"}, a.Env());
+    auto line = json::parse(bg.ReadLine(), nullptr, false);
+    ASSERT_TRUE(line.is_object());
+    std::vector<std::string> args{"pair", line["address"].get<std::string>(),
+                                  "--code", line["code"].get<std::string>()};
+    if (yes) args.push_back("--yes");
+    RunResult d =
+        RunOnTerminal(INCH_BINARY, args, b.Env(), std::chrono::seconds(20));
+    bool asked = d.out.find("Do both screens show these words? [y/N]") !=
+                 std::string::npos;
+    EXPECT_EQ(asked, !yes) << Describe(d);
+    EXPECT_NE(d.out.find("Check words:"), std::string::npos) << Describe(d);
+    if (yes) {
+      EXPECT_EQ(d.exit_code, 0) << Describe(d);
+    }
+    bg.Wait();
+  }
 }
 
 }  // namespace
