@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <array>
 #include <chrono>
+#include <functional>
 #include <map>
 
 #include "crypto/presence.hpp"
@@ -311,6 +312,56 @@ TEST(PresenceServiceTest, PartnersFindEachOtherOverRealMulticast) {
   std::map<tcp::endpoint, int> per;
   for (const auto& ep : a_saw) ++per[ep];
   for (auto [ep, n] : per) EXPECT_LE(n, 4) << ep;
+}
+
+// A recorded announcement replayed later is dropped by its nonce; a fresh
+// one from the same place is reported.
+TEST(PresenceServiceTest, AReplayedAnnouncementIsDropped) {
+  auto all = ListInterfaceAddresses();
+  ASSERT_TRUE(all);
+  auto itfs = AnnounceInterfaces(*all);
+  auto v4 = std::find_if(itfs.begin(), itfs.end(),
+                         [](const auto& i) { return i.has_v4; });
+  if (v4 == itfs.end()) {
+    GTEST_SKIP() << "no multicast-capable IPv4 interface here: multicast "
+                    "cannot be sent (the netns tests cover it)";
+  }
+  asio::io_context io;
+  Pair p;
+  PresenceService::Options opts{FreeUdpPort(), std::chrono::hours(1)};
+  std::vector<tcp::endpoint> saw;
+  auto a = PresenceService::Start(
+      io.get_executor(), p.secret, p.a_pk, p.b_pk, 1111,
+      [&](auto ep) { saw.push_back(ep); }, opts);
+  ASSERT_TRUE(a) << a.error().message;
+  // "b", by hand: one recorded datagram sent twice, then a fresh one, each
+  // more than the 1 s per-endpoint gap apart.
+  crypto::PresenceKey key(p.secret);
+  auto window = crypto::PresenceWindow(std::chrono::system_clock::now());
+  Bytes recorded = EncodePresence(key, window, p.b_pk, 2222);
+  Bytes fresh = EncodePresence(key, window, p.b_pk, 2222);
+  udp::socket sender(io, udp::v4());
+  sender.set_option(ip::multicast::outbound_interface(v4->v4));
+  udp::endpoint group(DiscoveryGroupV4(), opts.udp_port);
+  asio::steady_timer t(io);
+  int step = 0;
+  std::function<void()> next = [&] {
+    Bytes& d = step < 2 ? recorded : fresh;
+    boost::system::error_code ec;
+    sender.send_to(asio::buffer(d), group, 0, ec);
+    if (++step == 4) {
+      (*a)->Stop();
+      return;
+    }
+    t.expires_after(std::chrono::milliseconds(1300));
+    t.async_wait([&](auto) { next(); });
+  };
+  t.expires_after(std::chrono::milliseconds(200));  // a joins first
+  t.async_wait([&](auto) { next(); });
+  io.run();
+  // recorded, (replay dropped), fresh, (last step only stops).
+  ASSERT_EQ(saw.size(), 2u);
+  EXPECT_EQ(saw[0].port(), 2222);
 }
 
 }  // namespace
