@@ -12,6 +12,7 @@
 #include "crypto/kdf.hpp"
 #include "net/check_words.hpp"
 #include "net/client.hpp"
+#include "net/resolve.hpp"
 #include "net/unpair_notice.hpp"
 #include "store/shared/shared_store.hpp"
 
@@ -70,10 +71,12 @@ Status Sync(Context& ctx, const std::string& peer) {
     return Fail(Errc::kUnreachable,
                 "no address known for the partner: use --peer ADDR:PORT");
   }
-  auto ep = net::ParseEndpoint(address);
-  if (!ep) return std::unexpected(ep.error());
+  // A typed --peer may be a name (laptop.local); stored addresses are
+  // numeric and resolve without the resolver.
+  auto eps = net::Resolve(address);
+  if (!eps) return std::unexpected(eps.error());
   auto stats = RunTask(io, net::SyncWith(**store, node->identity.secret_key,
-                                         *ep, net::SyncOptions{}));
+                                         eps->front(), net::SyncOptions{}));
   if (!stats) return std::unexpected(stats.error());
   if (ctx.out().json()) {
     ctx.out().Json({{"converged", stats->converged},
