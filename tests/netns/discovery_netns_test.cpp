@@ -35,11 +35,14 @@ class DiscoveryNetnsTest : public TwoHostsTest {
     ASSERT_EQ(hosts_->Renumber(), "");
     ASSERT_NO_FATAL_FAILURE(ServeBoth());
   }
+  // Both daemons' logs (stopping them: only for failure messages).
   std::string Logs() {
+    serve_a_->Signal(SIGTERM);
+    serve_b_->Signal(SIGTERM);
     return "--- A's daemon:\n" +
-           Describe(serve_a_->Wait(std::chrono::seconds(1))) +
+           Describe(serve_a_->Wait(std::chrono::seconds(5))) +
            "\n--- B's daemon:\n" +
-           Describe(serve_b_->Wait(std::chrono::seconds(1)));
+           Describe(serve_b_->Wait(std::chrono::seconds(5)));
   }
   void TearDown() override {
     serve_a_.reset();
