@@ -13,6 +13,7 @@ namespace {
 
 class AddressListingNetnsTest : public TwoHostsTest {
  protected:
+  bool NeedsB() const override { return false; }
   // The hosts (without ports) that a wildcard `inch --json pair --listen`
   // on A prints: "addresses" when present, else the lone "address".
   std::vector<std::string> ListedHosts(std::string* raw) {
