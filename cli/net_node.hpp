@@ -38,7 +38,9 @@ struct NetNode {
 // Unlocks (or fails kLocked) and opens the node's identity.
 Result<NetNode> LoadNode(Context& ctx);
 
-// Runs `task` to completion on a fresh io_context.
+// Runs `task` to completion on a fresh io_context. The context stops when
+// the task ends: work it leaves behind (a pairing offer's announcer, say)
+// must not keep the command waiting.
 template <class T>
 T RunTask(boost::asio::io_context& io, net::awaitable<T> task) {
   std::optional<T> out;
@@ -47,6 +49,7 @@ T RunTask(boost::asio::io_context& io, net::awaitable<T> task) {
                         [&](std::exception_ptr e, T value) {
                           failure = e;
                           if (!e) out.emplace(std::move(value));
+                          io.stop();
                         });
   io.run();
   if (failure) {

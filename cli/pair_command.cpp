@@ -141,6 +141,7 @@ net::awaitable<Result<net::PairResult>> ListenForPartner(
     result =
         co_await net::PairAsListener(acceptor, code, my_public_key, pin, left);
     if (result || result.error().code != Errc::kCrypto) break;
+    if (result.error().message.starts_with(net::kCodeTakenWords)) break;
     if (attempt >= attempts) {
       result =
           Fail(Errc::kCrypto,

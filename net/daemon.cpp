@@ -123,6 +123,15 @@ awaitable<Status> Daemon::Run() {
 
   if (!co_await OpenWatchStore()) co_return Status{};  // stopped meanwhile
   dial_state_.clear();
+  if (config_.announce &&
+      acceptor_.local_endpoint().address().is_unspecified()) {
+    presence_ = std::make_unique<PresenceFollower>(
+        io_.get_executor(), config_.identity->public_key,
+        acceptor_.local_endpoint().port(),
+        [this](const tcp::endpoint& where) { OnPartnerSeen(where); },
+        config_.presence);
+    presence_->Follow(*watch_store_);
+  }
 
   auto spawn = [this](awaitable<void> loop, const char* name) {
     ++loops_running_;
@@ -147,6 +156,7 @@ void Daemon::Stop() {
   boost::system::error_code ec;
   acceptor_.close(ec);
   if (inotify_) inotify_->close(ec);
+  if (presence_) presence_->Stop();
   if (session_) session_->Stop();
   for (auto& weak : unauthenticated_) {
     if (auto conn = weak.lock()) conn->Close();
@@ -469,6 +479,7 @@ void Daemon::OnPartnerSeen(const tcp::endpoint& where) {
 }
 
 void Daemon::OnLocalEvent() {
+  if (presence_) presence_->Follow(*watch_store_);  // paired or unpaired?
   auto counter = watch_store_->LocalChangeCounter();
   if (!counter) return;
   bool changed = *counter != last_counter_;

@@ -22,6 +22,7 @@
 #include "common/error.hpp"
 #include "crypto/identity.hpp"
 #include "net/asio.hpp"
+#include "net/daemon_presence.hpp"
 #include "net/sync_session.hpp"
 #include "store/shared/sync_port.hpp"
 
@@ -55,6 +56,10 @@ struct DaemonConfig {
   // Session timing (tests shorten it; see SyncOptions).
   std::chrono::milliseconds idle_timeout = SyncOptions{}.idle_timeout;
   std::chrono::milliseconds ping_interval = SyncOptions{}.ping_interval;
+  // Announce this node to the partner on the LAN and follow its sightings
+  // (daemon_presence.hpp); only when listening on a wildcard address.
+  bool announce = true;
+  PresenceService::Options presence;
 };
 
 // States: opening (the shared store cannot be opened yet, say a read-only
@@ -131,6 +136,7 @@ class Daemon {
   asio::steady_timer dial_wake_;
   asio::steady_timer all_done_;
   std::unique_ptr<store::SyncPort> watch_store_;
+  std::unique_ptr<PresenceFollower> presence_;  // wildcard listeners only
   std::shared_ptr<SyncSession> session_;
   bool session_outgoing_ = false;
   Clock::time_point session_since_{};

@@ -125,9 +125,13 @@ std::unexpected<Error> PairFailed() {
 }
 
 std::unexpected<Error> CodeTaken() {
-  return Fail(Errc::kCrypto,
-              "someone else's attempt used this code first: start again with "
-              "a new code on the other laptop");
+  // A literal, not a concatenation (g++ 12 reports a false -Warray-bounds
+  // on the latter); the assertion keeps it in step with kCodeTakenWords.
+  static constexpr char kMessage[] =
+      "someone else's attempt used this code first: start again with a new "
+      "code on the other laptop";
+  static_assert(std::string_view(kMessage).starts_with(kCodeTakenWords));
+  return Fail(Errc::kCrypto, kMessage);
 }
 
 Result<PairResult> Finish(const PairKeys& keys, ByteView partner_pk,

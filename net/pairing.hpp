@@ -20,6 +20,10 @@ namespace inch::net {
 
 inline constexpr auto kCodeLifetime = std::chrono::minutes(10);
 inline constexpr auto kPairStepTimeout = std::chrono::seconds(15);
+// How a pairing that lost the code to someone else's attempt begins its
+// message (kCrypto, as a wrong code): callers keep those words as they are.
+inline constexpr std::string_view kCodeTakenWords =
+    "someone else's attempt used this code first";
 // Connections the listener lets wait for their first message at once.
 inline constexpr std::size_t kMaxUnclaimed = 8;
 

@@ -9,6 +9,7 @@ packages=(
   libboost-dev libcli11-dev nlohmann-json3-dev libspdlog-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   clang-tidy clang-format  # scripts/lint.sh (version 14 on Debian 12)
+  iproute2                 # the two-host tests (ip netns, veth)
 )
 
 missing=()

@@ -1,0 +1,57 @@
+// The daemon's presence on the LAN (daemon_presence.hpp).
+#include "net/daemon_presence.hpp"
+
+#include <spdlog/spdlog.h>
+
+namespace inch::net {
+
+PresenceFollower::PresenceFollower(
+    asio::any_io_executor executor, Bytes my_public_key, std::uint16_t tcp_port,
+    PresenceService::SeenFunction on_partner_seen,
+    PresenceService::Options options)
+    : executor_(std::move(executor)),
+      my_public_key_(std::move(my_public_key)),
+      tcp_port_(tcp_port),
+      on_partner_seen_(std::move(on_partner_seen)),
+      options_(options) {}
+
+PresenceFollower::~PresenceFollower() { Stop(); }
+
+void PresenceFollower::Stop() {
+  if (service_) service_->Stop();
+  service_.reset();
+  announcing_for_.reset();
+}
+
+void PresenceFollower::Follow(store::SyncPort& store) {
+  auto partner = store.Partner();
+  if (!partner) return;
+  if (!*partner) {
+    if (service_) spdlog::info("unpaired: no longer announcing on the LAN");
+    Stop();
+    return;
+  }
+  auto secret = store.PairSecret();
+  if (!secret) return;
+  if (service_ && announcing_for_ && announcing_for_->Equals(*secret)) return;
+  Stop();
+  auto started = PresenceService::Start(executor_, *secret, my_public_key_,
+                                        (*partner)->public_key, tcp_port_,
+                                        on_partner_seen_, options_);
+  if (!started) {
+    if (!said_unavailable_) {
+      spdlog::info(
+          "cannot announce this laptop on the LAN ({}): your partner's "
+          "laptop can still reach it at its last address",
+          started.error().message);
+    }
+    said_unavailable_ = true;
+    return;
+  }
+  said_unavailable_ = false;
+  service_ = std::move(*started);
+  announcing_for_.emplace(std::move(*secret));
+  spdlog::info("announcing this laptop to the partner's on the LAN");
+}
+
+}  // namespace inch::net
