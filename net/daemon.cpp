@@ -127,7 +127,7 @@ awaitable<Status> Daemon::Run() {
       acceptor_.local_endpoint().address().is_unspecified()) {
     presence_ = std::make_unique<PresenceFollower>(
         io_.get_executor(), config_.identity->public_key,
-        acceptor_.local_endpoint().port(),
+        acceptor_.local_endpoint(),
         [this](const tcp::endpoint& where) { OnPartnerSeen(where); },
         config_.presence);
     presence_->Follow(*watch_store_);
@@ -470,12 +470,33 @@ void Daemon::OnPartnerSeen(const tcp::endpoint& where) {
     spdlog::info("the partner's laptop is now at {}", address);
     moved = true;
   }
+  if (session_ && SilentElsewhere(where)) {
+    // The partner announces from another address while our session with
+    // it has gone quiet: its address changed under the connection (DHCP,
+    // another network). End it now rather than after the idle timeout; a
+    // healthy session hears a ping every ping interval, so one to a
+    // partner with two addresses is never cut.
+    spdlog::info(
+        "the partner's laptop is at {} and the old connection is silent: "
+        "reconnecting",
+        address);
+    session_->Stop();
+    backoff_ = config_.initial_backoff;
+    return;  // the session's end lets the dial loop dial the new address
+  }
   if (session_ || !(moved || absent)) return;
   // The old failures were about another place or time: start over, but
   // never sooner than kMinDialGap after the last attempt.
   if (moved) backoff_ = config_.initial_backoff;
   next_dial_at_ = std::max(now, last_attempt_at_ + kMinDialGap);
   dial_wake_.cancel();
+}
+
+bool Daemon::SilentElsewhere(const tcp::endpoint& where) const {
+  boost::system::error_code ec;
+  const auto remote = session_->connection().socket().remote_endpoint(ec);
+  if (!ec && remote.address() == where.address()) return false;
+  return Clock::now() - session_->last_heard() > config_.ping_interval * 3 / 2;
 }
 
 void Daemon::OnLocalEvent() {

@@ -115,6 +115,9 @@ class Daemon {
   // Whether a new authenticated connection (live or not) takes the slot
   // from the current session; see the class comment.
   bool Replaces(bool incoming_live) const;
+  // Whether the live session is with another address than `where` and
+  // has heard nothing for 1.5 ping intervals (a partner that moved).
+  bool SilentElsewhere(const tcp::endpoint& where) const;
   // Takes the slot for `session`, stopping any session it replaces.
   void TakeSlot(std::shared_ptr<SyncSession> session, bool outgoing);
   // A session or attempt ended: converged resets the backoff, anything

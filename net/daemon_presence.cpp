@@ -6,14 +6,24 @@
 namespace inch::net {
 
 PresenceFollower::PresenceFollower(
-    asio::any_io_executor executor, Bytes my_public_key, std::uint16_t tcp_port,
+    asio::any_io_executor executor, Bytes my_public_key,
+    const tcp::endpoint& listening,
     PresenceService::SeenFunction on_partner_seen,
     PresenceService::Options options)
     : executor_(std::move(executor)),
       my_public_key_(std::move(my_public_key)),
-      tcp_port_(tcp_port),
-      on_partner_seen_(std::move(on_partner_seen)),
-      options_(options) {}
+      listening_(listening),
+      options_(options) {
+  const bool v4_only = listening_.address().is_v4();
+  on_partner_seen_ =
+      [v4_only, seen = std::move(on_partner_seen)](const tcp::endpoint& where) {
+        if (v4_only && where.address().is_v6() &&
+            !where.address().to_v6().is_v4_mapped()) {
+          return;
+        }
+        seen(where);
+      };
+}
 
 PresenceFollower::~PresenceFollower() { Stop(); }
 
@@ -35,9 +45,9 @@ void PresenceFollower::Follow(store::SyncPort& store) {
   if (!secret) return;
   if (service_ && announcing_for_ && announcing_for_->Equals(*secret)) return;
   Stop();
-  auto started = PresenceService::Start(executor_, *secret, my_public_key_,
-                                        (*partner)->public_key, tcp_port_,
-                                        on_partner_seen_, options_);
+  auto started = PresenceService::Start(
+      executor_, *secret, my_public_key_, (*partner)->public_key,
+      listening_.port(), on_partner_seen_, options_);
   if (!started) {
     if (!said_unavailable_) {
       spdlog::info(

@@ -4,7 +4,9 @@
 // paired anew, it stops or starts again with the new pair's keys. Only a
 // daemon listening on a wildcard address announces: a sighting gives the
 // datagram's source address, which a daemon bound to one address (say
-// 127.0.0.1) may not be listening on.
+// 127.0.0.1) may not be listening on. For the same reason a daemon
+// listening on IPv4 only ignores sightings from IPv6 addresses (the
+// partner announces over both): dialling one would reach no one.
 #pragma once
 
 #include <cstdint>
@@ -27,7 +29,7 @@ namespace inch::net {
 class PresenceFollower {
  public:
   PresenceFollower(asio::any_io_executor executor, Bytes my_public_key,
-                   std::uint16_t tcp_port,
+                   const tcp::endpoint& listening,
                    PresenceService::SeenFunction on_partner_seen,
                    PresenceService::Options options = {});
   ~PresenceFollower();
@@ -43,7 +45,7 @@ class PresenceFollower {
  private:
   asio::any_io_executor executor_;
   Bytes my_public_key_;
-  std::uint16_t tcp_port_;
+  tcp::endpoint listening_;
   PresenceService::SeenFunction on_partner_seen_;
   PresenceService::Options options_;
   std::shared_ptr<PresenceService> service_;
