@@ -83,7 +83,7 @@ OfferAnnouncer::~OfferAnnouncer() { Stop(); }
 Result<std::unique_ptr<OfferAnnouncer>> OfferAnnouncer::Start(
     asio::any_io_executor executor, std::uint16_t tcp_port,
     unsigned short udp_port) {
-  auto socket = DiscoverySocket::Open(executor, udp_port);
+  auto socket = DiscoverySocket::Open(std::move(executor), udp_port);
   if (!socket) return std::unexpected(socket.error());
   // One nonce for this offer: the dialer uses it to tell listeners apart.
   Offer offer{NewOfferNonce(), tcp_port};
@@ -118,7 +118,7 @@ Result<std::shared_ptr<PresenceService>> PresenceService::Start(
       partner_public_key.size() != 32) {
     return Fail(Errc::kInvalidInput, "presence needs 32-byte keys");
   }
-  auto socket = DiscoverySocket::Open(executor, options.udp_port);
+  auto socket = DiscoverySocket::Open(std::move(executor), options.udp_port);
   if (!socket) return std::unexpected(socket.error());
   auto self = std::make_shared<PresenceService>(
       pair_secret, std::move(my_public_key), std::move(partner_public_key),

@@ -23,7 +23,7 @@ struct HeardOffer {
 struct OfferBoard {
   std::vector<HeardOffer> offers;
   asio::steady_timer wake;
-  explicit OfferBoard(asio::any_io_executor ex) : wake(ex) {}
+  explicit OfferBoard(const asio::any_io_executor& ex) : wake(ex) {}
 
   void Hear(ByteView datagram, const asio::ip::address& source) {
     auto offer = DecodeOffer(datagram);

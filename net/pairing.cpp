@@ -294,7 +294,7 @@ namespace {
 // What the listener's connections share; owned by each of their coroutines
 // and by PairAsListener, so it outlives whichever ends last.
 struct ListenerState {
-  explicit ListenerState(asio::any_io_executor ex) : finished(ex) {}
+  explicit ListenerState(const asio::any_io_executor& ex) : finished(ex) {}
   std::string prs;
   Bytes my_public_key;
   PinFunction pin;

@@ -73,7 +73,9 @@ record="$work/wire.bin"
 echo "  sam\$ inch pair --listen 127.0.0.1:0" >&2
 # Background processes run the binary itself (not a shell function), so
 # that $! is the node and the cleanup stops it.
-"$bin" --home "$work/sam" pair --listen 127.0.0.1:0 --json >"$work/pair.out" 2>"$work/pair.err" &
+# --yes: in the demo one person plays both partners; at home each compares
+# the check words on their own screen and answers the question.
+"$bin" --home "$work/sam" pair --listen 127.0.0.1:0 --json --yes </dev/null >"$work/pair.out" 2>"$work/pair.err" &
 pids+=($!)
 pair_pid=$!
 wait_for_line "$work/pair.out" '"code"'
@@ -83,7 +85,7 @@ code=$(sed -E 's/.*"code": *"([^"]+)".*/\1/' "$work/pair.out")
 pids+=($!)
 wait_for_line "$work/relay1.out" ':'
 echo "  (Sam's screen shows the code $code)"
-alex pair "$(cat "$work/relay1.out")" --code "$code"
+alex pair "$(cat "$work/relay1.out")" --code "$code" --yes
 wait "$pair_pid"
 echo "  Sam's screen shows the same check words:"
 "$bin" --home "$work/sam" status | grep '^partner' | sed 's/^/    /'
