@@ -2,7 +2,8 @@
 #include "net/connection.hpp"
 
 #include <array>
-#include <charconv>
+
+#include "net/resolve.hpp"
 
 namespace inch::net {
 
@@ -65,29 +66,9 @@ void Connection::Close() {
 }
 
 Result<tcp::endpoint> ParseEndpoint(const std::string& host_port) {
-  std::string host, port;
-  if (!host_port.empty() && host_port.front() == '[') {
-    auto end = host_port.find("]:");
-    if (end == std::string::npos) {
-      return Fail(Errc::kInvalidInput, "expected [IPv6]:PORT");
-    }
-    host = host_port.substr(1, end - 1);
-    port = host_port.substr(end + 2);
-  } else {
-    auto colon = host_port.rfind(':');
-    if (colon == std::string::npos || colon == 0) {
-      return Fail(Errc::kInvalidInput,
-                  "expected ADDR:PORT, got '" + host_port + "'");
-    }
-    host = host_port.substr(0, colon);
-    port = host_port.substr(colon + 1);
-  }
-  unsigned value = 0;
-  auto [end, err] =
-      std::from_chars(port.data(), port.data() + port.size(), value);
-  if (err != std::errc() || end != port.data() + port.size() || value > 65535) {
-    return Fail(Errc::kInvalidInput, "bad port in '" + host_port + "'");
-  }
+  auto split = SplitHostPort(host_port);
+  if (!split) return std::unexpected(split.error());
+  auto& [host, port] = *split;
   if (host == "localhost") host = "127.0.0.1";
   boost::system::error_code ec;
   auto address = asio::ip::make_address(host, ec);
@@ -96,7 +77,7 @@ Result<tcp::endpoint> ParseEndpoint(const std::string& host_port) {
         Errc::kInvalidInput,
         "'" + host + "' is not an IP address (use the numeric address)");
   }
-  return tcp::endpoint(address, static_cast<unsigned short>(value));
+  return tcp::endpoint(address, port);
 }
 
 std::string FormatEndpoint(const tcp::endpoint& endpoint) {

@@ -57,8 +57,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
   std::uint64_t bytes_out_ = 0;
 };
 
-// "host:port" parsing and printing; IPv6 hosts in brackets. kInvalidInput
-// for anything else.
+// "host:port" parsing and printing; IPv6 hosts in brackets. Parsing is
+// SplitHostPort (resolve.hpp) then a numeric address ("localhost" means
+// 127.0.0.1); kInvalidInput for anything else.
 Result<tcp::endpoint> ParseEndpoint(const std::string& host_port);
 std::string FormatEndpoint(const tcp::endpoint& endpoint);
 

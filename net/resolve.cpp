@@ -41,6 +41,9 @@ Result<std::pair<std::string, unsigned short>> SplitHostPort(
     host = host_port.substr(0, colon);
     port = host_port.substr(colon + 1);
   }
+  if (host.empty()) {
+    return Fail(Errc::kInvalidInput, "no host in '" + host_port + "'");
+  }
   unsigned value = 0;
   auto [end, err] =
       std::from_chars(port.data(), port.data() + port.size(), value);

@@ -13,8 +13,10 @@
 
 namespace inch::net {
 
-// Splits "host:port" / "[v6]:port" without resolving. kInvalidInput for a
-// missing or bad port or an empty host.
+// Splits "host:port" / "[v6]:port" (brackets removed) without resolving;
+// the one split every endpoint form goes through (ParseEndpoint too).
+// kInvalidInput for a missing or bad port (port 0 is allowed: "pick one")
+// or an empty host.
 Result<std::pair<std::string, unsigned short>> SplitHostPort(
     const std::string& host_port);
 
