@@ -26,6 +26,7 @@
 #include <cstring>
 
 #include "crypto/aead.hpp"
+#include "crypto/digest.hpp"
 
 namespace inch::cli::agent {
 namespace {
@@ -218,11 +219,8 @@ Result<std::string> SocketPath(const std::string& home_dir, bool create_dir) {
     real = r;
     std::free(r);
   }
-  std::uint8_t hash[8];
-  crypto_generichash(hash, sizeof hash,
-                     reinterpret_cast<const unsigned char*>(real.data()),
-                     real.size(), nullptr, 0);
-  std::string path = dir + "/agent-" + ToHex(hash) + ".sock";
+  std::string path =
+      dir + "/agent-" + ToHex(crypto::NameDigest(AsBytes(real), 8)) + ".sock";
   sockaddr_un addr;
   if (!FillAddress(path, addr)) {
     return Fail(Errc::kInvalidInput,

@@ -9,8 +9,8 @@
 #include "cli/home.hpp"
 #include "cli/net_node.hpp"
 #include "cli/node_file.hpp"
+#include "crypto/check_words.hpp"
 #include "crypto/kdf.hpp"
-#include "net/check_words.hpp"
 #include "net/client.hpp"
 #include "net/resolve.hpp"
 #include "net/unpair_notice.hpp"
@@ -166,12 +166,12 @@ void StatusSectionNet(Context& ctx, StatusReport& report) {
   } else {
     std::vector<std::string> words;
     if (auto secret = (*store)->PairSecret()) {
-      words = net::CheckWords(*secret, node->identity.public_key,
-                              (*partner)->public_key);
+      words = crypto::CheckWords(*secret, node->identity.public_key,
+                                 (*partner)->public_key);
     }
     report.json["partner"] = PartnerJson(**partner, words);
-    report.lines.emplace_back(
-        "partner", (*partner)->node_id + "  (" + net::JoinWords(words) + ")");
+    report.lines.emplace_back("partner", (*partner)->node_id + "  (" +
+                                             crypto::JoinWords(words) + ")");
     if (auto state = (*store)->CurrentState();
         state && !report.json.contains("consents")) {
       auto on = [&](int slot, int kind) {

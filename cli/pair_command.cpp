@@ -10,7 +10,7 @@
 #include "cli/commands.hpp"
 #include "cli/net_node.hpp"
 #include "cli/passphrase_input.hpp"
-#include "net/check_words.hpp"
+#include "crypto/check_words.hpp"
 #include "net/connection.hpp"
 #include "net/daemon.hpp"
 #include "net/discovery.hpp"
@@ -70,7 +70,7 @@ Status ConfirmPaired(Context& ctx, store::SharedStore& store,
   } else {
     ctx.out().Line("Paired with node " + node_id + ".");
     ctx.out().Line("Check words: " +
-                   ctx.out().Bold(net::JoinWords(result.check_words)));
+                   ctx.out().Bold(crypto::JoinWords(result.check_words)));
   }
   if (yes || !StdinIsTerminal()) {
     if (!ctx.out().json()) {

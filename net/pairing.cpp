@@ -11,7 +11,8 @@
 //   D pins.
 //   T  L->D  "inch/1 code used" instead of M2                   16
 // MAC(label, ...) = BLAKE2b-256 keyed with ISK over "inch/1 " label | sid |
-// Ya | Yb (| pk_D | pk_L).
+// Ya | Yb (| pk_D | pk_L): the schedule and its labels are in
+// crypto/pairing_keys.hpp.
 //
 // Listener states: open (accepting; every connection is served at once, at
 // most kMaxUnclaimed wait for their M1, the oldest closed to make room) ->
@@ -38,16 +39,21 @@
 #include <optional>
 
 #include "crypto/aead.hpp"
+#include "crypto/check_words.hpp"
 #include "crypto/cpace.hpp"
-#include "net/check_words.hpp"
+#include "crypto/pairing_keys.hpp"
 #include "net/connection.hpp"
 
 namespace inch::net {
 namespace {
 
+namespace pk = crypto::pairing;
+using pk::Key;
+using pk::Mac;
+
 constexpr std::size_t kSidBytes = 16;
-constexpr std::size_t kKeyBytes = 32;
-constexpr std::size_t kMacBytes = 32;
+constexpr std::size_t kKeyBytes = pk::kKeyBytes;  // a static public key
+constexpr std::size_t kMacBytes = pk::kMacBytes;
 constexpr std::size_t kSealedKeyBytes = crypto::kSealOverhead + kKeyBytes;
 constexpr std::size_t kM1 = kSidBytes + crypto::cpace::kShareBytes;
 constexpr std::size_t kM2 = crypto::cpace::kShareBytes + kMacBytes;
@@ -59,62 +65,10 @@ constexpr std::size_t kM6 = kMacBytes;
 constexpr std::string_view kTaken = "inch/1 code used";
 static_assert(kTaken.size() == 16 && kTaken.size() != kM2);
 
-// CPace CI binds the protocol version and both roles; the ADs name each role.
-constexpr std::string_view kCi = "inch/1 pairing dialer->listener";
-constexpr std::string_view kAdDialer = "inch/1 dialer";
-constexpr std::string_view kAdListener = "inch/1 listener";
-constexpr std::string_view kSealAdDialer = "inch/1 dialer static key";
-constexpr std::string_view kSealAdListener = "inch/1 listener static key";
-
 Bytes Concat(std::initializer_list<ByteView> parts) {
   Bytes out;
   for (ByteView p : parts) out.insert(out.end(), p.begin(), p.end());
   return out;
-}
-
-// Everything both sides derive from the ISK and the transcript.
-class PairKeys {
- public:
-  PairKeys(crypto::Secret isk, ByteView sid, ByteView ya, ByteView yb)
-      : isk_(std::move(isk)), base_(Concat({sid, ya, yb})) {}
-
-  void SetStaticKeys(ByteView pk_d, ByteView pk_l) {
-    keys_ = Concat({pk_d, pk_l});
-  }
-  // MAC over the label and the CPace transcript (and the static keys once
-  // known, when `with_keys`).
-  Bytes Mac(std::string_view label, bool with_keys) const {
-    Bytes out(kMacBytes);
-    Hash(label, with_keys, out.data(), out.size());
-    return out;
-  }
-  crypto::Secret Key(std::string_view label, bool with_keys) const {
-    crypto::Secret out(kKeyBytes);
-    Hash(label, with_keys, out.data(), out.size());
-    return out;
-  }
-
- private:
-  void Hash(std::string_view label, bool with_keys, std::uint8_t* out,
-            std::size_t out_len) const {
-    static constexpr std::string_view kPrefix = "inch/1 ";
-    crypto_generichash_state st;
-    crypto_generichash_init(&st, isk_.data(), isk_.size(), out_len);
-    crypto_generichash_update(&st, AsBytes(kPrefix).data(), kPrefix.size());
-    crypto_generichash_update(&st, AsBytes(label).data(), label.size());
-    crypto_generichash_update(&st, base_.data(), base_.size());
-    if (with_keys) crypto_generichash_update(&st, keys_.data(), keys_.size());
-    crypto_generichash_final(&st, out, out_len);
-  }
-
-  crypto::Secret isk_;
-  Bytes base_;
-  Bytes keys_;
-};
-
-bool MacEquals(ByteView got, const Bytes& want) {
-  return got.size() == want.size() &&
-         crypto_verify_32(got.data(), want.data()) == 0;
 }
 
 std::unexpected<Error> PairFailed() {
@@ -134,12 +88,13 @@ std::unexpected<Error> CodeTaken() {
   return Fail(Errc::kCrypto, kMessage);
 }
 
-Result<PairResult> Finish(const PairKeys& keys, ByteView partner_pk,
+Result<PairResult> Finish(const pk::Keys& keys, ByteView partner_pk,
                           ByteView my_pk) {
   PairResult result;
   result.partner_public_key.assign(partner_pk.begin(), partner_pk.end());
-  result.pair_secret = keys.Key("pair secret", true);
-  result.check_words = CheckWords(result.pair_secret, my_pk, partner_pk);
+  result.pair_secret = keys.Derive(Key::kPairSecret);
+  result.check_words =
+      crypto::CheckWords(result.pair_secret, my_pk, partner_pk);
   return result;
 }
 
@@ -150,45 +105,44 @@ awaitable<Result<PairResult>> ListenerSteps(Connection& conn,
                                             const PinFunction& pin) {
   ByteView sid = m1.subspan(0, kSidBytes);
   ByteView ya = m1.subspan(kSidBytes);
-  auto party = crypto::cpace::Party::Start(AsBytes(prs), AsBytes(kCi), sid,
-                                           AsBytes(kAdListener));
+  auto party = crypto::cpace::Party::Start(AsBytes(prs), AsBytes(pk::kCi), sid,
+                                           AsBytes(pk::kAdListener));
   if (!party) co_return std::unexpected(party.error());
-  auto isk = party->DeriveIsk(ya, AsBytes(kAdDialer), false);
+  auto isk = party->DeriveIsk(ya, AsBytes(pk::kAdDialer), false);
   if (!isk) co_return PairFailed();  // Ya was invalid (identity, not a point)
-  PairKeys keys(std::move(*isk), sid, ya, party->share());
+  pk::Keys keys(std::move(*isk), sid, ya, party->share());
 
-  Bytes m2 = Concat({party->share(), keys.Mac("confirm-listener", false)});
+  Bytes m2 = Concat({party->share(), keys.Compute(Mac::kConfirmListener)});
   if (auto st = co_await conn.WriteFrame(m2); !st) {
     co_return std::unexpected(st.error());
   }
   auto m3 = co_await conn.ReadFrame(kM3, true);
   if (!m3) co_return PairFailed();  // a dialer with a wrong code just leaves
   ByteView m3v(*m3);
-  if (!MacEquals(m3v.subspan(0, kMacBytes),
-                 keys.Mac("confirm-dialer", false))) {
+  if (!keys.Verify(Mac::kConfirmDialer, m3v.subspan(0, kMacBytes))) {
     co_return PairFailed();
   }
-  auto pk_d = crypto::Open(keys.Key("seal-dialer", false),
-                           m3v.subspan(kMacBytes), AsBytes(kSealAdDialer));
+  auto pk_d = crypto::Open(keys.Derive(Key::kSealDialer),
+                           m3v.subspan(kMacBytes), AsBytes(pk::kSealAdDialer));
   if (!pk_d || pk_d->size() != kKeyBytes) co_return PairFailed();
   if (std::equal(pk_d->begin(), pk_d->end(), my_pk.begin(), my_pk.end())) {
     co_return Fail(Errc::kInvalidInput, "refusing to pair a node with itself");
   }
   keys.SetStaticKeys(*pk_d, my_pk);
-  Bytes m4 = Concat({crypto::Seal(keys.Key("seal-listener", false), my_pk,
-                                  AsBytes(kSealAdListener)),
-                     keys.Mac("final-listener", true)});
+  Bytes m4 = Concat({crypto::Seal(keys.Derive(Key::kSealListener), my_pk,
+                                  AsBytes(pk::kSealAdListener)),
+                     keys.Compute(Mac::kFinalListener)});
   if (auto st = co_await conn.WriteFrame(m4); !st) {
     co_return std::unexpected(st.error());
   }
   auto m5 = co_await conn.ReadFrame(kM5, true);
-  if (!m5 || !MacEquals(*m5, keys.Mac("final-dialer", true))) {
+  if (!m5 || !keys.Verify(Mac::kFinalDialer, *m5)) {
     co_return PairFailed();
   }
   auto result = Finish(keys, *pk_d, my_pk);
   if (!result) co_return result;
   if (auto st = pin(*result); !st) co_return std::unexpected(st.error());
-  Bytes m6 = keys.Mac("pinned-listener", true);
+  Bytes m6 = keys.Compute(Mac::kPinnedListener);
   if (auto st = co_await conn.WriteFrame(m6); !st) {
     // We pinned but the dialer may not learn it: it will not pin, and
     // `inch unpair` here recovers. Report success for what we did.
@@ -203,8 +157,8 @@ awaitable<Result<PairResult>> DialerSteps(Connection& conn,
                                           const Bytes& my_pk,
                                           const PinFunction& pin) {
   Bytes sid = crypto::RandomBytes(kSidBytes);
-  auto party = crypto::cpace::Party::Start(AsBytes(prs), AsBytes(kCi), sid,
-                                           AsBytes(kAdDialer));
+  auto party = crypto::cpace::Party::Start(AsBytes(prs), AsBytes(pk::kCi), sid,
+                                           AsBytes(pk::kAdDialer));
   if (!party) co_return std::unexpected(party.error());
   Bytes ya(party->share().begin(), party->share().end());
   Bytes m1 = Concat({sid, ya});
@@ -221,40 +175,39 @@ awaitable<Result<PairResult>> DialerSteps(Connection& conn,
   if (m2->size() != kM2) co_return PairFailed();
   ByteView m2v(*m2);
   ByteView yb = m2v.subspan(0, crypto::cpace::kShareBytes);
-  auto isk = party->DeriveIsk(yb, AsBytes(kAdListener), true);
+  auto isk = party->DeriveIsk(yb, AsBytes(pk::kAdListener), true);
   if (!isk) co_return PairFailed();
-  PairKeys keys(std::move(*isk), sid, ya, yb);
-  if (!MacEquals(m2v.subspan(crypto::cpace::kShareBytes),
-                 keys.Mac("confirm-listener", false))) {
+  pk::Keys keys(std::move(*isk), sid, ya, yb);
+  if (!keys.Verify(Mac::kConfirmListener,
+                   m2v.subspan(crypto::cpace::kShareBytes))) {
     co_return PairFailed();  // wrong code: stop before revealing anything
   }
-  Bytes m3 = Concat({keys.Mac("confirm-dialer", false),
-                     crypto::Seal(keys.Key("seal-dialer", false), my_pk,
-                                  AsBytes(kSealAdDialer))});
+  Bytes m3 = Concat({keys.Compute(Mac::kConfirmDialer),
+                     crypto::Seal(keys.Derive(Key::kSealDialer), my_pk,
+                                  AsBytes(pk::kSealAdDialer))});
   if (auto st = co_await conn.WriteFrame(m3); !st) {
     co_return std::unexpected(st.error());
   }
   auto m4 = co_await conn.ReadFrame(kM4, true);
   if (!m4) co_return PairFailed();
   ByteView m4v(*m4);
-  auto pk_l =
-      crypto::Open(keys.Key("seal-listener", false),
-                   m4v.subspan(0, kSealedKeyBytes), AsBytes(kSealAdListener));
+  auto pk_l = crypto::Open(keys.Derive(Key::kSealListener),
+                           m4v.subspan(0, kSealedKeyBytes),
+                           AsBytes(pk::kSealAdListener));
   if (!pk_l || pk_l->size() != kKeyBytes) co_return PairFailed();
   if (*pk_l == my_pk) {
     co_return Fail(Errc::kInvalidInput, "refusing to pair a node with itself");
   }
   keys.SetStaticKeys(my_pk, *pk_l);
-  if (!MacEquals(m4v.subspan(kSealedKeyBytes),
-                 keys.Mac("final-listener", true))) {
+  if (!keys.Verify(Mac::kFinalListener, m4v.subspan(kSealedKeyBytes))) {
     co_return PairFailed();
   }
-  Bytes m5 = keys.Mac("final-dialer", true);
+  Bytes m5 = keys.Compute(Mac::kFinalDialer);
   if (auto st = co_await conn.WriteFrame(m5); !st) {
     co_return std::unexpected(st.error());
   }
   auto m6 = co_await conn.ReadFrame(kM6, true);
-  if (!m6 || !MacEquals(*m6, keys.Mac("pinned-listener", true))) {
+  if (!m6 || !keys.Verify(Mac::kPinnedListener, *m6)) {
     co_return PairFailed();
   }
   auto result = Finish(keys, *pk_l, my_pk);

@@ -8,6 +8,7 @@
 
 #include "common/check.hpp"
 #include "crypto/identity.hpp"
+#include "crypto/op_key.hpp"
 
 namespace inch::fuzz {
 
@@ -46,16 +47,7 @@ ByteView AuthorKey() {
 }
 
 Bytes WireOpAd(ByteView author_public_key, std::uint64_t seq) {
-  constexpr std::string_view kAd = "inch-op v1";
-  // Sized up front: g++ 12 warns falsely on growing inserts here.
-  Bytes ad(kAd.size() + author_public_key.size() + 8);
-  std::copy(kAd.begin(), kAd.end(), ad.begin());
-  std::copy(author_public_key.begin(), author_public_key.end(),
-            ad.begin() + static_cast<std::ptrdiff_t>(kAd.size()));
-  for (std::size_t i = 0; i < 8; ++i) {
-    ad[ad.size() - 8 + i] = static_cast<std::uint8_t>(seq >> (8 * (7 - i)));
-  }
-  return ad;
+  return crypto::OpAd(author_public_key, seq);
 }
 
 namespace {

@@ -23,8 +23,8 @@ crypto::Secret FixedSecret(std::uint8_t tag, std::size_t size = 32);
 const crypto::Secret& OpKey();
 ByteView AuthorKey();
 
-// The wire-op AD as store/shared/op_codec.hpp documents it:
-// "inch-op v1" | author public key | seq (8 bytes, big endian).
+// The wire-op AD (crypto::OpAd): "inch-op v1" | author public key | seq
+// (8 bytes, big endian).
 Bytes WireOpAd(ByteView author_public_key, std::uint64_t seq);
 
 // Static keys of the two handshake parties, the PSK and fixed ephemerals.

@@ -8,24 +8,10 @@
 
 #include "common/check.hpp"
 #include "crypto/aead.hpp"
+#include "crypto/op_key.hpp"
 
 namespace inch::store {
 namespace {
-
-constexpr std::string_view kWireAd = "inch-op v1";
-constexpr std::string_view kKeyContext = "inch-op-key v1";
-
-Bytes WireAd(ByteView author_public_key, std::uint64_t seq) {
-  // Sized once up front (g++ 12 warns falsely on growing inserts here).
-  Bytes ad(kWireAd.size() + author_public_key.size() + 8);
-  std::copy(kWireAd.begin(), kWireAd.end(), ad.begin());
-  std::copy(author_public_key.begin(), author_public_key.end(),
-            ad.begin() + static_cast<std::ptrdiff_t>(kWireAd.size()));
-  for (std::size_t i = 0; i < 8; ++i) {
-    ad[ad.size() - 8 + i] = static_cast<std::uint8_t>(seq >> (8 * (7 - i)));
-  }
-  return ad;
-}
 
 std::unexpected<Error> Bad(const std::string& why) {
   return Fail(Errc::kProtocol, "invalid op from partner: " + why);
@@ -85,15 +71,7 @@ Status ValidateText(std::string_view text) {
 }
 
 crypto::Secret PairOpKey(const crypto::Secret& pair_secret) {
-  INCH_CHECK(pair_secret.size() >= crypto_generichash_KEYBYTES_MIN &&
-             pair_secret.size() <= crypto_generichash_KEYBYTES_MAX);
-  crypto::Secret key(32);
-  INCH_CHECK(crypto_generichash(
-                 key.data(), key.size(),
-                 reinterpret_cast<const unsigned char*>(kKeyContext.data()),
-                 kKeyContext.size(), pair_secret.data(),
-                 pair_secret.size()) == 0);
-  return key;
+  return crypto::DeriveOpKey(pair_secret);
 }
 
 Bytes SealWireOp(const crypto::Secret& op_key, ByteView author_public_key,
@@ -101,8 +79,9 @@ Bytes SealWireOp(const crypto::Secret& op_key, ByteView author_public_key,
   std::string plain;
   INCH_CHECK(op.SerializeToString(&plain));
   Bytes plain_bytes(plain.begin(), plain.end());
-  Bytes sealed = crypto::SealPadded(
-      op_key, plain_bytes, WireAd(author_public_key, op.seq()), kWirePadBucket);
+  Bytes sealed = crypto::SealPadded(op_key, plain_bytes,
+                                    crypto::OpAd(author_public_key, op.seq()),
+                                    kWirePadBucket);
   crypto::Wipe(plain_bytes);
   sodium_memzero(plain.data(), plain.size());
   Bytes wire(8);
@@ -128,8 +107,8 @@ Result<proto::Op> OpenWireOp(const crypto::Secret& op_key,
   if (padded != nullptr) padded->clear();
   auto seq = PeekWireSeq(wire);
   if (!seq) return Bad("wrong size");
-  auto plain =
-      crypto::Open(op_key, wire.subspan(8), WireAd(author_public_key, *seq));
+  auto plain = crypto::Open(op_key, wire.subspan(8),
+                            crypto::OpAd(author_public_key, *seq));
   if (!plain) return Bad("does not open under the pair key");
   // As crypto::OpenPadded, keeping the padded buffer: a whole number of
   // buckets first (sodium_unpad must not see an empty buffer).
