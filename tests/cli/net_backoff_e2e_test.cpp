@@ -15,8 +15,6 @@
 namespace inch::test {
 namespace {
 
-using NetBackoffE2eTest = TwoNodes;
-
 std::size_t Sessions(const std::string& log) {
   std::size_t n = 0;
   for (const char* needle :
@@ -72,40 +70,63 @@ bool LiftLimit(const InchSandbox& box) {
              .exit_code == 0;
 }
 
+class NetBackoffE2eTest : public TwoNodes {
+ protected:
+  // Pairs a and b (both ready for lists when `ready`), starts a's daemon
+  // and lets b learn where it listens with one manual sync, while there is
+  // nothing to carry yet.
+  void PairAndServeA(bool ready) {
+    ASSERT_EQ(Pair(a_, b_), std::make_pair(0, 0));
+    if (ready) {
+      Ok(a_, {"ready", "lists"});
+      Ok(b_, {"ready", "lists"});
+    }
+    serve_a_ = Serve(a_, &address_a_);
+    ASSERT_EQ(b_.Run({"sync", "--peer", address_a_}).exit_code, 0);
+  }
+
+  // Starts b's daemon with its files limited to `fsize` bytes; for `watch`
+  // the wish `marker` must not reach b. Then lifts the limit: b must catch
+  // up by itself, with no restart.
+  void LimitThenLift(const std::string& fsize, const std::string& marker,
+                     std::chrono::seconds watch) {
+    serve_b_ = LimitedServe(b_, fsize);
+    ASSERT_FALSE(serve_b_->ReadLine().empty()) << "b's daemon did not start";
+    std::this_thread::sleep_for(watch);
+    EXPECT_FALSE(PartnerListHas(b_, marker)) << "b stored it while limited";
+    ASSERT_TRUE(LiftLimit(b_)) << "b's daemon not found or not lifted";
+    EXPECT_TRUE(Eventually([&] { return PartnerListHas(b_, marker); },
+                           std::chrono::seconds(150)))
+        << "b never caught up";
+  }
+
+  // Stops both daemons; their logs, a's first.
+  std::pair<RunResult, RunResult> StopBoth() {
+    serve_a_->Signal(SIGTERM);
+    serve_b_->Signal(SIGTERM);
+    RunResult log_a = serve_a_->Wait();
+    return {std::move(log_a), serve_b_->Wait()};
+  }
+
+  std::string address_a_;
+  std::unique_ptr<BackgroundProcess> serve_a_, serve_b_;
+};
+
 TEST_F(NetBackoffE2eTest, APartnerWithAFullDiskGetsAtMostOneSessionASecond) {
-  ASSERT_EQ(Pair(a_, b_), std::make_pair(0, 0));
-  Ok(a_, {"ready", "lists"});
-  Ok(b_, {"ready", "lists"});
-  std::string address_a;
-  auto serve_a = Serve(a_, &address_a);
-  // b learns where a listens; nothing to carry yet.
-  ASSERT_EQ(b_.Run({"sync", "--peer", address_a}).exit_code, 0);
+  ASSERT_NO_FATAL_FAILURE(PairAndServeA(true));
   // Far more than the 64 KiB b may write in one transaction.
   std::string last;
   for (int i = 0; i < 40; ++i) {
     last = RandomMarker("BIG");
     SharedWish(a_, last + " " + std::string(3900, 'x'));
   }
-  auto serve_b = LimitedServe(b_, "65536");
-  ASSERT_FALSE(serve_b->ReadLine().empty()) << "b's daemon did not start";
   const auto started = std::chrono::steady_clock::now();
-  constexpr auto kWatch = std::chrono::seconds(6);
-  std::this_thread::sleep_for(kWatch);
-  EXPECT_FALSE(PartnerListHas(b_, last)) << "b's writes did not fail";
-
-  // The limit is lifted: b recovers with no restart.
-  ASSERT_TRUE(LiftLimit(b_)) << "b's daemon not found or not lifted";
-  EXPECT_TRUE(Eventually([&] { return PartnerListHas(b_, last); },
-                         std::chrono::seconds(150)))
-      << "b never caught up";
-
+  ASSERT_NO_FATAL_FAILURE(
+      LimitThenLift("65536", last, std::chrono::seconds(6)));
   const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(
                            std::chrono::steady_clock::now() - started)
                            .count();
-  serve_a->Signal(SIGTERM);
-  serve_b->Signal(SIGTERM);
-  RunResult log_a = serve_a->Wait();
-  RunResult log_b = serve_b->Wait();
+  auto [log_a, log_b] = StopBoth();
   EXPECT_EQ(log_a.exit_code, 0) << Describe(log_a);
   // Counted on a's side (b's log may be cut short by its own limit), over
   // the whole run: at most one a second (a reconnect loop makes dozens).
@@ -120,27 +141,11 @@ TEST_F(NetBackoffE2eTest, APartnerWithAFullDiskGetsAtMostOneSessionASecond) {
 // limit of 0, so SQLite cannot even size its -shm file) says so and keeps
 // trying; once there is room it serves, with no restart.
 TEST_F(NetBackoffE2eTest, ADaemonStartedOnAFullDiskRecoversWhenThereIsRoom) {
-  ASSERT_EQ(Pair(a_, b_), std::make_pair(0, 0));
-  Ok(a_, {"ready", "lists"});
-  Ok(b_, {"ready", "lists"});
-  std::string address_a;
-  auto serve_a = Serve(a_, &address_a);
-  ASSERT_EQ(b_.Run({"sync", "--peer", address_a}).exit_code, 0);
+  ASSERT_NO_FATAL_FAILURE(PairAndServeA(true));
   const std::string marker = RandomMarker("ROOM");
   SharedWish(a_, marker);
-  auto serve_b = LimitedServe(b_, "0");
-  ASSERT_FALSE(serve_b->ReadLine().empty()) << "b's daemon did not start";
-  std::this_thread::sleep_for(std::chrono::seconds(3));
-  EXPECT_FALSE(PartnerListHas(b_, marker)) << "b's store opened anyway";
-
-  ASSERT_TRUE(LiftLimit(b_)) << "b's daemon not found or not lifted";
-  EXPECT_TRUE(Eventually([&] { return PartnerListHas(b_, marker); },
-                         std::chrono::seconds(150)))
-      << "b's daemon never recovered";
-  serve_a->Signal(SIGTERM);
-  serve_b->Signal(SIGTERM);
-  (void)serve_a->Wait();
-  RunResult log_b = serve_b->Wait();
+  ASSERT_NO_FATAL_FAILURE(LimitThenLift("0", marker, std::chrono::seconds(3)));
+  auto [log_a, log_b] = StopBoth();
   // What it logged while limited is lost (its stderr is a file here, under
   // the same limit); this line follows only a failure to open the store.
   EXPECT_NE(log_b.err.find("the shared store is open again"), std::string::npos)
@@ -150,12 +155,9 @@ TEST_F(NetBackoffE2eTest, ADaemonStartedOnAFullDiskRecoversWhenThereIsRoom) {
 // A partner that stays unreachable is logged once, at info level, not on
 // every attempt (1 s, 2 s, 4 s...: several attempts in the 8 s watched).
 TEST_F(NetBackoffE2eTest, AnUnreachablePartnerIsLoggedOnceNotPerAttempt) {
-  ASSERT_EQ(Pair(a_, b_), std::make_pair(0, 0));
-  std::string address_a;
-  auto serve_a = Serve(a_, &address_a);
-  ASSERT_EQ(b_.Run({"sync", "--peer", address_a}).exit_code, 0);
-  serve_a->Signal(SIGTERM);
-  (void)serve_a->Wait();  // a's laptop is off now
+  ASSERT_NO_FATAL_FAILURE(PairAndServeA(false));
+  serve_a_->Signal(SIGTERM);
+  (void)serve_a_->Wait();  // a's laptop is off now
 
   std::string address_b;
   auto serve_b = Serve(b_, &address_b);
@@ -163,7 +165,7 @@ TEST_F(NetBackoffE2eTest, AnUnreachablePartnerIsLoggedOnceNotPerAttempt) {
   serve_b->Signal(SIGTERM);
   RunResult log_b = serve_b->Wait();
   EXPECT_EQ(Count(log_b.err, "cannot reach your partner's laptop at " +
-                                 address_a + ": is it on? will keep trying"),
+                                 address_a_ + ": is it on? will keep trying"),
             1u)
       << log_b.err;
 }

@@ -19,38 +19,15 @@ class DiscoveryNetnsTest : public TwoHostsTest {
     first_line_ = nlohmann::json::parse(o.first_line);
     ASSERT_NO_FATAL_FAILURE(ExpectPaired());
   }
-  // `inch serve` on both, with no address given; returns once both listen.
-  void ServeBoth() {
-    std::string line_a, line_b;
-    serve_a_ = Serve(*a_, "", &line_a);
-    serve_b_ = Serve(*b_, "", &line_b);
-    ASSERT_NE(line_a, "") << Describe(serve_a_->Wait(std::chrono::seconds(1)));
-    ASSERT_NE(line_b, "") << Describe(serve_b_->Wait(std::chrono::seconds(1)));
-  }
   // Pairs by code, moves both hosts to a new subnet (so nothing learned
   // while pairing still works) and starts both daemons with no address.
   void PairRenumberServe() {
     ASSERT_NO_FATAL_FAILURE(PairWithTheCode());
     ReadyForNotes();
     ASSERT_EQ(hosts_->Renumber(), "");
-    ASSERT_NO_FATAL_FAILURE(ServeBoth());
-  }
-  // Both daemons' logs (stopping them: only for failure messages).
-  std::string Logs() {
-    serve_a_->Signal(SIGTERM);
-    serve_b_->Signal(SIGTERM);
-    return "--- A's daemon:\n" +
-           Describe(serve_a_->Wait(std::chrono::seconds(5))) +
-           "\n--- B's daemon:\n" +
-           Describe(serve_b_->Wait(std::chrono::seconds(5)));
-  }
-  void TearDown() override {
-    serve_a_.reset();
-    serve_b_.reset();
-    TwoHostsTest::TearDown();
+    ASSERT_NO_FATAL_FAILURE(ServeBoth("", ""));
   }
   nlohmann::json first_line_;
-  std::unique_ptr<BackgroundProcess> serve_a_, serve_b_;
 };
 
 TEST_F(DiscoveryNetnsTest, PairWithTheCodeAlone) {
@@ -80,12 +57,8 @@ TEST_F(DiscoveryNetnsTest, DaemonsWithNoAddressFindEachOtherAndSync) {
 
 TEST_F(DiscoveryNetnsTest, BothAddressesChangeAndTheyConvergeAgain) {
   ASSERT_NO_FATAL_FAILURE(PairRenumberServe());
-  std::vector<std::string> notes{Thank(*a_, "FIRST")};
-  ASSERT_GE(SecondsUntil([&] { return AllOnceOnBoth(notes); },
-                         std::chrono::seconds(60)),
-            0)
-      << "the daemons never found each other\n"
-      << Logs();
+  std::vector<std::string> notes;
+  ASSERT_NO_FATAL_FAILURE(FirstNoteCrosses("FIRST", &notes));
   // DHCP hands both laptops addresses on a new subnet.
   ASSERT_EQ(hosts_->Renumber(), "");
   notes.push_back(Thank(*a_, "AFTERA"));
@@ -99,30 +72,10 @@ TEST_F(DiscoveryNetnsTest, BothAddressesChangeAndTheyConvergeAgain) {
 
 TEST_F(DiscoveryNetnsTest, ThirtySecondOutageWithNoAddressGivenConverges) {
   ASSERT_NO_FATAL_FAILURE(PairRenumberServe());
-  std::vector<std::string> notes{Thank(*a_, "BEFORE")};
-  ASSERT_GE(SecondsUntil([&] { return AllOnceOnBoth(notes); },
-                         std::chrono::seconds(60)),
-            0)
-      << "the daemons never found each other\n"
-      << Logs();
-  ASSERT_EQ(hosts_->LinkDown(), "");
-  const auto up_at =
-      std::chrono::steady_clock::now() + std::chrono::seconds(30);
-  for (int i = 0; i < 3; ++i) {
-    notes.push_back(Thank(*a_, "APARTA"));
-    notes.push_back(Thank(*b_, "APARTB"));
-    std::this_thread::sleep_for(std::chrono::seconds(8));
-  }
-  std::this_thread::sleep_until(up_at);
-  EXPECT_EQ(b_->NotesCount(notes[1]), 0u);
-  ASSERT_EQ(hosts_->LinkUp(), "");
-  double took = SecondsUntil([&] { return AllOnceOnBoth(notes); },
-                             std::chrono::seconds(120));
-  EXPECT_GE(took, 0) << "no convergence within 120 s after the link came "
-                        "back:\n"
-                     << CountsOf(notes) << Logs();
+  std::vector<std::string> notes;
+  ASSERT_NO_FATAL_FAILURE(FirstNoteCrosses("BEFORE", &notes));
   Report("converged after a 30 s outage, no address given (from link up)",
-         took);
+         OutageWhileBothWrite(&notes));
 }
 
 }  // namespace

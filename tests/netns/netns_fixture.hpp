@@ -4,12 +4,15 @@
 #pragma once
 
 #include <gtest/gtest.h>
+#include <signal.h>
 
 #include <future>
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "tests/netns/netns_node.hpp"
 #include "tests/netns/two_hosts.hpp"
@@ -47,7 +50,9 @@ class TwoHostsTest : public ::testing::Test {
   // Whether B's node is initialised too (tests of A alone skip its cost).
   virtual bool NeedsB() const { return true; }
   void TearDown() override {
-    // Nodes first (their destructors lock the agents), then the hosts.
+    // Daemons, then nodes (their destructors lock the agents), then hosts.
+    serve_a_.reset();
+    serve_b_.reset();
     a_.reset();
     b_.reset();
     hosts_.reset();
@@ -103,6 +108,69 @@ class TwoHostsTest : public ::testing::Test {
     }
     return out;
   }
+  // `inch serve` on both, on `listen_a` and `listen_b` (with no address
+  // when empty); returns once both listen.
+  void ServeBoth(const std::string& listen_a, const std::string& listen_b) {
+    std::string line_a, line_b;
+    serve_a_ = Serve(*a_, listen_a, &line_a);
+    serve_b_ = Serve(*b_, listen_b, &line_b);
+    ASSERT_NE(line_a, "") << Describe(serve_a_->Wait(std::chrono::seconds(1)));
+    ASSERT_NE(line_b, "") << Describe(serve_b_->Wait(std::chrono::seconds(1)));
+  }
+  // Both daemons' logs (stopping them: only for failure messages).
+  std::string Logs() {
+    std::string out;
+    for (auto* serve : {&serve_a_, &serve_b_}) {
+      if (!*serve) continue;
+      (*serve)->Signal(SIGTERM);
+      out += std::string(serve == &serve_a_ ? "--- A's" : "--- B's") +
+             " daemon:\n" + Describe((*serve)->Wait(std::chrono::seconds(5))) +
+             "\n";
+    }
+    return out;
+  }
+  // A first note from A stands once on both within 60 s: the daemons found
+  // each other. Its marker is added to `notes`.
+  void FirstNoteCrosses(const std::string& prefix,
+                        std::vector<std::string>* notes) {
+    notes->push_back(Thank(*a_, prefix));
+    ASSERT_GE(SecondsUntil([&] { return AllOnceOnBoth(*notes); },
+                           std::chrono::seconds(60)),
+              0)
+        << "the daemons never found each other\n"
+        << CountsOf(*notes) << Logs();
+  }
+  // The link is down for 30 s while both write three notes each (added to
+  // `notes`), then comes back; every note must then stand once on both.
+  // Returns the seconds from link-up to convergence, negative (and a
+  // failure) when there is none within 120 s.
+  double OutageWhileBothWrite(std::vector<std::string>* notes) {
+    if (std::string e = hosts_->LinkDown(); !e.empty()) {
+      ADD_FAILURE() << "link down: " << e;
+      return -1;
+    }
+    const auto up_at =
+        std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    const std::size_t first_apart = notes->size();
+    for (int i = 0; i < 3; ++i) {
+      notes->push_back(Thank(*a_, "APARTA"));
+      notes->push_back(Thank(*b_, "APARTB"));
+      std::this_thread::sleep_for(std::chrono::seconds(8));
+    }
+    std::this_thread::sleep_until(up_at);
+    // Nothing written apart can have crossed a dead link.
+    EXPECT_EQ(b_->NotesCount((*notes)[first_apart]), 0u);
+    if (std::string e = hosts_->LinkUp(); !e.empty()) {
+      ADD_FAILURE() << "link up: " << e;
+      return -1;
+    }
+    double took = SecondsUntil([&] { return AllOnceOnBoth(*notes); },
+                               std::chrono::seconds(120));
+    EXPECT_GE(took, 0) << "no convergence within 120 s after the link came "
+                          "back:\n"
+                       << CountsOf(*notes) << Logs();
+    return took;
+  }
   // Prints a measured figure (never asserted) and records it in the XML.
   void Report(const std::string& what, double seconds) {
     std::cout << "[  FIGURE  ] " << what << ": " << seconds << " s"
@@ -112,6 +180,7 @@ class TwoHostsTest : public ::testing::Test {
 
   std::unique_ptr<TwoHosts> hosts_;
   std::unique_ptr<Node> a_, b_;
+  std::unique_ptr<BackgroundProcess> serve_a_, serve_b_;  // by ServeBoth
 };
 
 }  // namespace inch::test::netns
