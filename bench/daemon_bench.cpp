@@ -4,9 +4,6 @@
 // receiving daemon's peak RSS during and after a sync of 100,000 ops built
 // on A through the store API. Usage: daemon_bench [OPS] (default 100000).
 #include <fcntl.h>
-#include <poll.h>
-#include <signal.h>
-#include <spawn.h>
 #include <sqlite3.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -14,7 +11,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <array>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -27,6 +23,7 @@
 #include <thread>
 #include <vector>
 
+#include "bench/bench_children.hpp"
 #include "cli/home.hpp"
 #include "cli/node_file.hpp"
 #include "crypto/kdf.hpp"
@@ -37,175 +34,7 @@ namespace {
 
 namespace fs = std::filesystem;
 using namespace inch;
-using Clock = std::chrono::steady_clock;
-using Env = std::vector<std::string>;
-
-double Ms(Clock::duration d) {
-  return std::chrono::duration<double, std::milli>(d).count();
-}
-
-// Every process this bench starts and has not reaped yet, so that every
-// exit path (return, exit, SIGINT/SIGTERM) can kill it.
-std::array<volatile pid_t, 16> g_children{};
-
-void Track(pid_t pid) {
-  auto slot = std::find(g_children.begin(), g_children.end(), 0);
-  if (slot != g_children.end()) *slot = pid;
-}
-void Untrack(pid_t pid) {
-  std::replace(g_children.begin(), g_children.end(), pid, 0);
-}
-
-bool PollUntil(
-    const std::function<bool()>& pred, std::chrono::seconds limit,
-    std::chrono::microseconds every = std::chrono::microseconds(250)) {
-  const auto end = Clock::now() + limit;
-  while (!pred()) {
-    if (Clock::now() > end) return false;
-    std::this_thread::sleep_for(every);
-  }
-  return true;
-}
-
-// SIGTERM, a grace period for a clean shutdown, then SIGKILL; reaps it.
-void Stop(pid_t pid) {
-  if (pid <= 0) return;
-  ::kill(pid, SIGTERM);
-  int status = 0;
-  if (!PollUntil([&] { return ::waitpid(pid, &status, WNOHANG) != 0; },
-                 std::chrono::seconds(3))) {
-    ::kill(pid, SIGKILL);
-    ::waitpid(pid, &status, 0);
-  }
-  Untrack(pid);
-}
-
-// The unlock agents are children of `inch unlock`; `inch lock` ends them.
-// Built before the signal handlers are installed, so that LockAll() uses
-// only async-signal-safe calls (fork, execve, waitpid).
-struct LockCommand {
-  std::vector<std::string> strings;
-  std::vector<char*> argv, envp;
-};
-std::array<LockCommand, 2> g_lock;
-
-Env NodeEnv(const std::string& root, const std::string& name) {
-  return {"INCH_HOME=" + root + "/" + name, "XDG_RUNTIME_DIR=" + root + "/run",
-          "HOME=" + root, "NO_COLOR=1", "PATH=/usr/bin:/bin"};
-}
-
-void PrepareLock(const std::string& root) {
-  for (std::size_t i = 0; i < g_lock.size(); ++i) {
-    LockCommand& l = g_lock[i];
-    l.strings = NodeEnv(root, i == 0 ? "a" : "b");
-    l.strings.insert(l.strings.begin(), {INCH_BINARY, "lock"});
-    for (auto& str : l.strings) {
-      (l.argv.size() < 2 ? l.argv : l.envp).push_back(str.data());
-    }
-    l.argv.push_back(nullptr);
-    l.envp.push_back(nullptr);
-  }
-}
-
-void LockAll() {
-  for (auto& l : g_lock) {
-    pid_t pid = ::fork();
-    if (pid == 0) {
-      int null = ::open("/dev/null", O_RDWR);
-      ::dup2(null, 1);
-      ::dup2(null, 2);
-      ::execve(l.argv[0], l.argv.data(), l.envp.data());
-      ::_exit(127);
-    }
-    if (pid > 0) ::waitpid(pid, nullptr, 0);
-  }
-}
-
-extern "C" void OnSignal(int sig) {
-  for (auto& slot : g_children) {
-    if (slot > 0) ::kill(slot, SIGKILL);
-  }
-  LockAll();
-  ::_exit(128 + sig);
-}
-
-struct Child {
-  pid_t pid = -1;
-  int out = -1;  // stdout pipe when asked for, else -1
-};
-
-// Starts INCH_BINARY with `args` and exactly `env`; stdin /dev/null, stderr
-// appended to `log`, stdout a pipe (`pipe_out`) or /dev/null.
-Child Spawn(const std::vector<std::string>& args, Env env,
-            const std::string& log, bool pipe_out) {
-  std::vector<std::string> all{INCH_BINARY};
-  all.insert(all.end(), args.begin(), args.end());
-  std::vector<char*> argv, envp;
-  for (auto& s : all) argv.push_back(s.data());
-  for (auto& s : env) envp.push_back(s.data());
-  argv.push_back(nullptr);
-  envp.push_back(nullptr);
-  int fds[2] = {-1, -1};
-  if (pipe_out && ::pipe2(fds, O_CLOEXEC) != 0) return {};
-  posix_spawn_file_actions_t fa;
-  posix_spawn_file_actions_init(&fa);
-  posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
-  if (pipe_out) posix_spawn_file_actions_adddup2(&fa, fds[1], 1);
-  posix_spawn_file_actions_addopen(&fa, 2, log.c_str(),
-                                   O_WRONLY | O_CREAT | O_APPEND, 0600);
-  Child child;
-  int rc =
-      posix_spawn(&child.pid, argv[0], &fa, nullptr, argv.data(), envp.data());
-  posix_spawn_file_actions_destroy(&fa);
-  if (pipe_out) ::close(fds[1]);
-  if (rc != 0 && pipe_out) ::close(fds[0]);
-  if (rc != 0) return {};
-  Track(child.pid);
-  child.out = fds[0];
-  return child;
-}
-
-// The child's first stdout line as JSON (discarded when not an object
-// after `deadline` or on EOF).
-nlohmann::json FirstLine(const Child& c, std::chrono::seconds deadline) {
-  const auto end = Clock::now() + deadline;
-  std::string line;
-  char ch = 0;
-  while (Clock::now() < end) {
-    pollfd p{c.out, POLLIN, 0};
-    if (::poll(&p, 1, 100) <= 0) continue;
-    if (::read(c.out, &ch, 1) != 1 || ch == '\n') break;
-    line += ch;
-  }
-  auto doc = nlohmann::json::parse(line, nullptr, false);
-  return doc.is_object() ? doc : nlohmann::json::object();
-}
-
-int WaitExit(Child& c) {
-  int status = 0;
-  ::waitpid(c.pid, &status, 0);
-  Untrack(c.pid);
-  if (c.out >= 0) ::close(c.out);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
-// Runs inch to completion; its exit code (-1 if it could not start).
-int Run(const std::vector<std::string>& args, const Env& env,
-        const std::string& log) {
-  Child c = Spawn(args, env, log, false);
-  return c.pid > 0 ? WaitExit(c) : -1;
-}
-
-long ProcKiB(pid_t pid, const char* field) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.rfind(field, 0) == 0)
-      return std::atol(line.c_str() + std::strlen(field));
-  }
-  return -1;
-}
+using namespace inch::bench;
 
 // One meta counter of a node's shared.db, through a read-only connection
 // of the bench's own (a WAL reader never blocks the daemon's writer); -1 if
@@ -490,15 +319,14 @@ int main(int argc, char** argv) {
   std::string root = (fs::temp_directory_path() / "inch-dbench-XXXXXX");
   if (::mkdtemp(root.data()) == nullptr) return 1;
   PrepareLock(root);
-  ::signal(SIGINT, OnSignal);
-  ::signal(SIGTERM, OnSignal);
+  InstallSignalHandlers();
   int rc = 1;
   try {
     rc = Bench(root, ops);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "daemon_bench: %s\n", e.what());
   }
-  for (auto& slot : g_children) Stop(slot);
+  StopAll();
   LockAll();
   if (std::getenv("INCH_BENCH_KEEP") == nullptr && rc == 0) {
     fs::remove_all(root);

@@ -1,357 +1,22 @@
-// In-process two-node tests on 127.0.0.1 (port 0, temporary stores): the
-// Noise channel, pairing with right and wrong codes, and the sync protocol
-// converging both ways. Every run ends with the io_context out of work,
-// which proves no session, timer or socket was left behind.
+// The sync protocol between two in-process nodes on 127.0.0.1 (port 0,
+// temporary stores): converging both ways, later changes, many batches, a
+// rolled-back log recovered, a partner that sends an unknown message or an
+// op to refuse, and the session alone against two in-memory fake ports.
+// Every run ends with the io_context out of work, which proves no session,
+// timer or socket was left behind (tests/net/two_node_harness.hpp).
 #include <gtest/gtest.h>
-#include <stdlib.h>
 
-#include <filesystem>
-#include <optional>
-
-#include "crypto/identity.hpp"
-#include "net/asio.hpp"
-#include "net/pairing.hpp"
-#include "net/secure_channel.hpp"
-#include "net/sync_session.hpp"
 #include "store/shared/op_codec.hpp"
-#include "store/shared/shared_store.hpp"
 #include "tests/net/fake_sync_port.hpp"
+#include "tests/net/two_node_harness.hpp"
 
 namespace inch::net {
 namespace {
-namespace fs = std::filesystem;
 
-// Runs io until it has no work left, with a generous cap; returns false if
-// work was still pending at the cap (a leaked timer or session).
-bool RunToCompletion(asio::io_context& io) {
-  io.run_for(std::chrono::seconds(60));
-  return io.stopped();
-}
+using namespace testing;  // the harness
+using SessionTest = NetTest;
 
-template <class T>
-void Spawn(asio::io_context& io, awaitable<T> task, std::optional<T>& out) {
-  asio::co_spawn(io, std::move(task), [&out](std::exception_ptr e, T value) {
-    if (e) std::rethrow_exception(e);
-    out.emplace(std::move(value));
-  });
-}
-
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "inch-net-XXXXXX").string();
-    path = mkdtemp(tmpl.data());
-  }
-  ~TempDir() { fs::remove_all(path); }
-};
-
-struct Node {
-  TempDir dir;
-  crypto::Identity id = crypto::GenerateIdentity();
-  std::unique_ptr<store::SharedStore> store;
-  crypto::Secret key = crypto::Secret::Random(32);
-  Node() { Reopen(); }
-  void Reopen() {
-    store.reset();
-    auto s = store::SharedStore::Open((dir.path / "shared.db").string(),
-                                      crypto::Secret::CopyOf(key.view()),
-                                      id.public_key, true);
-    EXPECT_TRUE(s.has_value()) << s.error().message;
-    store = std::move(*s);
-  }
-};
-
-class NetTest : public ::testing::Test {
- protected:
-  void SetUp() override { ASSERT_TRUE(crypto::InitCrypto()); }
-
-  // Acceptor on 127.0.0.1, port 0.
-  tcp::acceptor Listen() {
-    tcp::acceptor acceptor(
-        io_, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
-    return acceptor;
-  }
-
-  void PinBoth(Node& a, Node& b) {
-    auto secret = crypto::Secret::Random(32);
-    ASSERT_TRUE(a.store->SetPartner(b.id.public_key, secret).has_value());
-    ASSERT_TRUE(b.store->SetPartner(a.id.public_key, secret).has_value());
-  }
-
-  // One sync between a (dialer) and b (listener).
-  std::pair<Result<SyncStats>, Result<SyncStats>> Sync(Node& a, Node& b) {
-    auto secret = a.store->PairSecret();
-    EXPECT_TRUE(secret.has_value());
-    return SyncPorts(*a.store, a.id, *b.store, b.id, *secret);
-  }
-
-  // One sync between two sync ports (a dials b) over a real channel.
-  std::pair<Result<SyncStats>, Result<SyncStats>> SyncPorts(
-      store::SyncPort& port_a, const crypto::Identity& id_a,
-      store::SyncPort& port_b, const crypto::Identity& id_b,
-      const crypto::Secret& secret) {
-    struct Side {
-      const crypto::Identity& id;
-      store::SyncPort& store;
-    } a{id_a, port_a}, b{id_b, port_b};
-    const crypto::Secret* secret_a = &secret;
-    const crypto::Secret* secret_b = &secret;
-    auto acceptor = Listen();
-    auto endpoint = acceptor.local_endpoint();
-    std::optional<Result<SyncStats>> ra, rb;
-    auto server = [&]() -> awaitable<Result<SyncStats>> {
-      auto socket = co_await acceptor.async_accept(use_awaitable);
-      std::vector<PeerKeys> keys{{&b.id.secret_key, a.id.public_key, secret_b}};
-      auto conn = Connection::Create(std::move(socket));
-      auto ch = co_await SecureChannel::Accept(conn, keys, nullptr);
-      if (!ch) co_return std::unexpected(ch.error());
-      auto session =
-          std::make_shared<SyncSession>(std::move(*ch), b.store, SyncOptions{});
-      co_return co_await session->Run();
-    };
-    auto client = [&]() -> awaitable<Result<SyncStats>> {
-      tcp::socket socket(io_);
-      co_await socket.async_connect(endpoint, use_awaitable);
-      PeerKeys keys{&a.id.secret_key, b.id.public_key, secret_a};
-      auto conn = Connection::Create(std::move(socket));
-      auto ch = co_await SecureChannel::Initiate(conn, keys);
-      if (!ch) co_return std::unexpected(ch.error());
-      auto session =
-          std::make_shared<SyncSession>(std::move(*ch), a.store, SyncOptions{});
-      co_return co_await session->Run();
-    };
-    Spawn(io_, server(), rb);
-    Spawn(io_, client(), ra);
-    EXPECT_TRUE(RunToCompletion(io_));
-    io_.restart();
-    EXPECT_TRUE(ra && rb);
-    return {std::move(*ra), std::move(*rb)};
-  }
-
-  std::string SharedView(Node& n) {
-    auto s = n.store->SharedState();
-    EXPECT_TRUE(s.has_value());
-    return store::Canonical(*s, n.store->MeLow());
-  }
-
-  asio::io_context io_;
-};
-
-TEST_F(NetTest, ChannelCarriesMessagesBothWays) {
-  Node a, b;
-  auto psk = crypto::Secret::Random(32);
-  auto acceptor = Listen();
-  auto endpoint = acceptor.local_endpoint();
-  std::optional<Result<std::string>> got_a, got_b;
-  auto server = [&]() -> awaitable<Result<std::string>> {
-    auto socket = co_await acceptor.async_accept(use_awaitable);
-    std::vector<PeerKeys> keys{{&b.id.secret_key, a.id.public_key, &psk}};
-    auto conn = Connection::Create(std::move(socket));
-    auto ch = co_await SecureChannel::Accept(conn, keys, nullptr);
-    if (!ch) co_return std::unexpected(ch.error());
-    auto m = co_await (*ch)->Receive();
-    if (!m) co_return std::unexpected(m.error());
-    proto::WireMessage reply;
-    reply.mutable_ack()->set_received_up_to(m->hello().received_up_to() + 1);
-    (void)co_await (*ch)->Send(reply);
-    co_return ToHex((*ch)->handshake_hash());
-  };
-  auto client = [&]() -> awaitable<Result<std::string>> {
-    tcp::socket socket(io_);
-    co_await socket.async_connect(endpoint, use_awaitable);
-    auto conn = Connection::Create(std::move(socket));
-    PeerKeys keys{&a.id.secret_key, b.id.public_key, &psk};
-    auto ch = co_await SecureChannel::Initiate(conn, keys);
-    if (!ch) co_return std::unexpected(ch.error());
-    proto::WireMessage hello;
-    hello.mutable_hello()->set_received_up_to(41);
-    (void)co_await (*ch)->Send(hello);
-    auto m = co_await (*ch)->Receive();
-    if (!m) co_return std::unexpected(m.error());
-    if (m->ack().received_up_to() != 42)
-      co_return Fail(Errc::kProtocol, "wrong reply");
-    co_return ToHex((*ch)->handshake_hash());
-  };
-  Spawn(io_, server(), got_b);
-  Spawn(io_, client(), got_a);
-  ASSERT_TRUE(RunToCompletion(io_));
-  ASSERT_TRUE(got_a && got_b);
-  ASSERT_TRUE(got_a->has_value()) << got_a->error().message;
-  ASSERT_TRUE(got_b->has_value()) << got_b->error().message;
-  EXPECT_EQ(**got_a, **got_b);
-  EXPECT_EQ(got_a->value().size(), 128u);
-}
-
-// A stranger (right partner key, wrong PSK; or an unknown static key) fails
-// the handshake on both sides, and the responder sends nothing back.
-TEST_F(NetTest, HandshakeFailsForStrangers) {
-  Node a, b, mallory;
-  auto psk = crypto::Secret::Random(32);
-  auto wrong_psk = crypto::Secret::Random(32);
-  for (int variant = 0; variant < 2; ++variant) {
-    auto acceptor = Listen();
-    auto endpoint = acceptor.local_endpoint();
-    std::optional<Result<std::size_t>> server_result;
-    std::optional<Result<bool>> client_result;
-    auto server = [&]() -> awaitable<Result<std::size_t>> {
-      auto socket = co_await acceptor.async_accept(use_awaitable);
-      auto conn = Connection::Create(std::move(socket));
-      std::vector<PeerKeys> keys{{&b.id.secret_key, a.id.public_key, &psk}};
-      auto ch = co_await SecureChannel::Accept(conn, keys, nullptr);
-      if (ch) co_return std::size_t{0};
-      co_return std::unexpected(ch.error());
-    };
-    auto client = [&]() -> awaitable<Result<bool>> {
-      tcp::socket socket(io_);
-      co_await socket.async_connect(endpoint, use_awaitable);
-      PeerKeys keys =
-          variant == 0
-              ? PeerKeys{&a.id.secret_key, b.id.public_key, &wrong_psk}
-              : PeerKeys{&mallory.id.secret_key, b.id.public_key, &psk};
-      auto conn = Connection::Create(std::move(socket));
-      auto ch = co_await SecureChannel::Initiate(conn, keys);
-      if (ch) co_return true;
-      co_return std::unexpected(ch.error());
-    };
-    Spawn(io_, server(), server_result);
-    Spawn(io_, client(), client_result);
-    ASSERT_TRUE(RunToCompletion(io_));
-    io_.restart();
-    ASSERT_TRUE(server_result && client_result);
-    EXPECT_FALSE(server_result->has_value()) << variant;
-    EXPECT_FALSE(client_result->has_value()) << variant;
-  }
-}
-
-TEST_F(NetTest, PeerThatSendsNothingHitsTheHandshakeDeadline) {
-  Node a, b;
-  auto psk = crypto::Secret::Random(32);
-  auto acceptor = Listen();
-  auto endpoint = acceptor.local_endpoint();
-  std::optional<Result<bool>> server_result;
-  tcp::socket idle(io_);
-  idle.connect(endpoint);
-  auto server = [&]() -> awaitable<Result<bool>> {
-    auto socket = co_await acceptor.async_accept(use_awaitable);
-    auto conn = Connection::Create(std::move(socket));
-    std::vector<PeerKeys> keys{{&b.id.secret_key, a.id.public_key, &psk}};
-    auto ch = co_await SecureChannel::Accept(conn, keys, nullptr);
-    if (ch) co_return true;
-    if (!conn->timed_out()) co_return Fail(Errc::kProtocol, "not a timeout");
-    co_return std::unexpected(ch.error());
-  };
-  Spawn(io_, server(), server_result);
-  ASSERT_TRUE(RunToCompletion(io_));
-  ASSERT_TRUE(server_result);
-  ASSERT_FALSE(server_result->has_value());
-  EXPECT_EQ(server_result->error().code, Errc::kUnreachable);
-}
-
-struct PairOutcome {
-  std::optional<Result<PairResult>> listener, dialer;
-  int pins_listener = 0, pins_dialer = 0;
-};
-
-PairOutcome RunPairing(asio::io_context& io, Node& a, Node& b,
-                       const std::string& shown, const std::string& typed) {
-  PairOutcome out;
-  tcp::acceptor acceptor(io,
-                         tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
-  auto endpoint = acceptor.local_endpoint();
-  Spawn(io,
-        PairAsListener(acceptor, shown, b.id.public_key,
-                       [&](const PairResult&) {
-                         ++out.pins_listener;
-                         return Status{};
-                       }),
-        out.listener);
-  Spawn(io,
-        PairAsDialer(endpoint, typed, a.id.public_key,
-                     [&](const PairResult&) {
-                       ++out.pins_dialer;
-                       return Status{};
-                     }),
-        out.dialer);
-  io.run_for(std::chrono::seconds(60));
-  io.restart();
-  return out;
-}
-
-TEST_F(NetTest, PairingAgreesOnKeysSecretAndWords) {
-  Node a, b;
-  std::string code = NewPairingCode();
-  ASSERT_TRUE(NormalizeCode(code).has_value());
-  auto out = RunPairing(io_, a, b, code, code);
-  ASSERT_TRUE(out.listener && out.dialer);
-  ASSERT_TRUE(out.listener->has_value()) << out.listener->error().message;
-  ASSERT_TRUE(out.dialer->has_value()) << out.dialer->error().message;
-  EXPECT_EQ((*out.listener)->partner_public_key, a.id.public_key);
-  EXPECT_EQ((*out.dialer)->partner_public_key, b.id.public_key);
-  EXPECT_TRUE((*out.listener)->pair_secret.Equals((*out.dialer)->pair_secret));
-  EXPECT_EQ((*out.listener)->check_words, (*out.dialer)->check_words);
-  EXPECT_EQ((*out.listener)->check_words.size(), 4u);
-  EXPECT_EQ(out.pins_listener, 1);
-  EXPECT_EQ(out.pins_dialer, 1);
-}
-
-TEST_F(NetTest, WrongCodePinsNothingAndUsesTheCode) {
-  Node a, b;
-  auto out = RunPairing(io_, a, b, "1234-5678", "1234-5679");
-  ASSERT_TRUE(out.listener && out.dialer);
-  EXPECT_FALSE(out.listener->has_value());  // the listener gave up
-  EXPECT_FALSE(out.dialer->has_value());
-  EXPECT_EQ(out.dialer->error().code, Errc::kCrypto);
-  EXPECT_EQ(out.pins_listener, 0);
-  EXPECT_EQ(out.pins_dialer, 0);
-}
-
-TEST_F(NetTest, AnExpiredCodePinsNothing) {
-  Node a, b;
-  std::string code = NewPairingCode();
-  int pins = 0;
-  std::optional<Result<PairResult>> listener, dialer;
-  auto acceptor = std::make_unique<tcp::acceptor>(
-      io_, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
-  const auto endpoint = acceptor->local_endpoint();
-  // A code whose lifetime is already over when the listener starts.
-  Spawn(io_,
-        PairAsListener(
-            *acceptor, code, b.id.public_key,
-            [&](const PairResult&) {
-              ++pins;
-              return Status{};
-            },
-            std::chrono::milliseconds(0)),
-        listener);
-  ASSERT_TRUE(RunToCompletion(io_));
-  ASSERT_TRUE(listener);
-  ASSERT_FALSE(listener->has_value());
-  EXPECT_EQ(listener->error().code, Errc::kUnreachable);
-  EXPECT_NE(listener->error().message.find("expired"), std::string::npos);
-  // The listener is gone (as `inch pair --listen` exits): typing the code
-  // now reaches no one and pins nothing.
-  acceptor.reset();
-  io_.restart();
-  Spawn(io_,
-        PairAsDialer(endpoint, code, a.id.public_key,
-                     [&](const PairResult&) {
-                       ++pins;
-                       return Status{};
-                     }),
-        dialer);
-  ASSERT_TRUE(RunToCompletion(io_));
-  ASSERT_TRUE(dialer);
-  EXPECT_FALSE(dialer->has_value());
-  EXPECT_EQ(pins, 0);
-}
-
-TEST_F(NetTest, MalformedCodesAreRejected) {
-  EXPECT_FALSE(NormalizeCode("1234-567").has_value());
-  EXPECT_FALSE(NormalizeCode("1234-567a").has_value());
-  EXPECT_EQ(*NormalizeCode(" 1234 5678 "), "12345678");
-}
-
-TEST_F(NetTest, SyncConvergesBothWaysAndIsIdempotent) {
+TEST_F(SessionTest, SyncConvergesBothWaysAndIsIdempotent) {
   Node a, b;
   PinBoth(a, b);
   for (int i = 0; i < 30; ++i) {
@@ -381,7 +46,7 @@ TEST_F(NetTest, SyncConvergesBothWaysAndIsIdempotent) {
   EXPECT_EQ(SharedView(a), SharedView(b));
 }
 
-TEST_F(NetTest, LaterChangesFlowInALaterSync) {
+TEST_F(SessionTest, LaterChangesFlowInALaterSync) {
   Node a, b;
   PinBoth(a, b);
   ASSERT_TRUE(a.store->SetConsent(store::ConsentKind::kLists, true));
@@ -414,7 +79,7 @@ TEST_F(NetTest, LaterChangesFlowInALaterSync) {
 // An authenticated peer that sends a message of a type this version does
 // not know (a field number it has never heard of) ends the session with
 // kProtocol and changes nothing; a clean sync afterwards converges.
-TEST_F(NetTest, AnUnknownMessageTypeEndsTheSessionAndChangesNothing) {
+TEST_F(SessionTest, AnUnknownMessageTypeEndsTheSessionAndChangesNothing) {
   Node a, b;
   PinBoth(a, b);
   auto w = b.store->AddWish("b's wish", 3);
@@ -428,48 +93,20 @@ TEST_F(NetTest, AnUnknownMessageTypeEndsTheSessionAndChangesNothing) {
     return st ? store::Canonical(*st, n.store->MeLow()) : std::string();
   };
   const std::string b_before = everything(b);
-  auto acceptor = Listen();
-  auto endpoint = acceptor.local_endpoint();
-  auto secret_a = a.store->PairSecret();
-  auto secret_b = b.store->PairSecret();
-  ASSERT_TRUE(secret_a && secret_b);
-  std::optional<Result<SyncStats>> rb;
-  auto server = [&]() -> awaitable<Result<SyncStats>> {
-    auto socket = co_await acceptor.async_accept(use_awaitable);
-    std::vector<PeerKeys> keys{{&b.id.secret_key, a.id.public_key, &*secret_b}};
-    auto ch = co_await SecureChannel::Accept(
-        Connection::Create(std::move(socket)), keys, nullptr);
-    if (!ch) co_return std::unexpected(ch.error());
-    auto session =
-        std::make_shared<SyncSession>(std::move(*ch), *b.store, SyncOptions{});
-    co_return co_await session->Run();
-  };
-  std::optional<Status> sent;
-  auto client = [&]() -> awaitable<Status> {
-    tcp::socket socket(io_);
-    co_await socket.async_connect(endpoint, use_awaitable);
-    PeerKeys keys{&a.id.secret_key, b.id.public_key, &*secret_a};
-    auto ch = co_await SecureChannel::Initiate(
-        Connection::Create(std::move(socket)), keys);
-    if (!ch) co_return std::unexpected(ch.error());
-    proto::WireMessage hello;
-    hello.mutable_hello()->set_version(kProtocolVersion);
-    if (auto st = co_await (*ch)->Send(hello); !st) co_return st;
+  auto unknown_message = [](SecureChannel& ch) -> awaitable<Status> {
     proto::WireMessage unknown;  // field 99: no such message in version 1
     unknown.GetReflection()->MutableUnknownFields(&unknown)->AddVarint(99, 1);
-    if (auto st = co_await (*ch)->Send(unknown); !st) co_return st;
-    while (co_await (*ch)->Receive()) {
+    if (auto st = co_await ch.Send(unknown); !st) co_return st;
+    while (co_await ch.Receive()) {
     }  // until the server closes
     co_return Status{};
   };
-  Spawn(io_, server(), rb);
-  Spawn(io_, client(), sent);
-  ASSERT_TRUE(RunToCompletion(io_));
-  io_.restart();
-  ASSERT_TRUE(rb && sent);
+  std::optional<Status> sent;
+  auto rb = AgainstScriptedA(a, b, unknown_message, &sent);
+  ASSERT_TRUE(sent);
   ASSERT_TRUE(sent->has_value()) << sent->error().message;
-  ASSERT_FALSE(rb->has_value());
-  EXPECT_EQ(rb->error().code, Errc::kProtocol) << rb->error().message;
+  ASSERT_FALSE(rb.has_value());
+  EXPECT_EQ(rb.error().code, Errc::kProtocol) << rb.error().message;
   EXPECT_EQ(everything(b), b_before);
   EXPECT_EQ(*b.store->ReceivedUpTo(), 0u);
 
@@ -481,38 +118,14 @@ TEST_F(NetTest, AnUnknownMessageTypeEndsTheSessionAndChangesNothing) {
 // A hostile or buggy partner sends one op this node must refuse, then a
 // good one: the refusal is named in the Ack, the good op applies, and the
 // sequence moves on, so no later sync is stuck behind it.
-TEST_F(NetTest, ARefusedOpIsNamedInTheAckAndBlocksNothing) {
+TEST_F(SessionTest, ARefusedOpIsNamedInTheAckAndBlocksNothing) {
   Node a, b;
   PinBoth(a, b);
-  auto acceptor = Listen();
-  auto endpoint = acceptor.local_endpoint();
-  auto secret_a = a.store->PairSecret();
-  auto secret_b = b.store->PairSecret();
-  ASSERT_TRUE(secret_a && secret_b);
-  std::optional<Result<SyncStats>> rb;
-  auto server = [&]() -> awaitable<Result<SyncStats>> {
-    auto socket = co_await acceptor.async_accept(use_awaitable);
-    std::vector<PeerKeys> keys{{&b.id.secret_key, a.id.public_key, &*secret_b}};
-    auto ch = co_await SecureChannel::Accept(
-        Connection::Create(std::move(socket)), keys, nullptr);
-    if (!ch) co_return std::unexpected(ch.error());
-    auto session =
-        std::make_shared<SyncSession>(std::move(*ch), *b.store, SyncOptions{});
-    co_return co_await session->Run();
-  };
+  auto secret = a.store->PairSecret();
+  ASSERT_TRUE(secret);
+  const crypto::Secret op_key = store::PairOpKey(*secret);
   std::optional<proto::SyncAck> ack;
-  std::optional<Status> sent;
-  auto client = [&]() -> awaitable<Status> {
-    tcp::socket socket(io_);
-    co_await socket.async_connect(endpoint, use_awaitable);
-    PeerKeys keys{&a.id.secret_key, b.id.public_key, &*secret_a};
-    auto ch = co_await SecureChannel::Initiate(
-        Connection::Create(std::move(socket)), keys);
-    if (!ch) co_return std::unexpected(ch.error());
-    proto::WireMessage hello;
-    hello.mutable_hello()->set_version(kProtocolVersion);
-    if (auto st = co_await (*ch)->Send(hello); !st) co_return st;
-    const crypto::Secret op_key = store::PairOpKey(*secret_a);
+  auto bad_then_good = [&](SecureChannel& ch) -> awaitable<Status> {
     proto::Op bad, good;
     bad.set_seq(1);
     bad.set_hlc(1);
@@ -529,22 +142,20 @@ TEST_F(NetTest, ARefusedOpIsNamedInTheAckAndBlocksNothing) {
       Bytes wire = store::SealWireOp(op_key, a.id.public_key, *op);
       batch.mutable_batch()->add_ops()->assign(wire.begin(), wire.end());
     }
-    if (auto st = co_await (*ch)->Send(batch); !st) co_return st;
+    if (auto st = co_await ch.Send(batch); !st) co_return st;
     for (;;) {
-      auto m = co_await (*ch)->Receive();
+      auto m = co_await ch.Receive();
       if (!m) break;
       if (m->has_ack()) {
         ack = m->ack();
         break;
       }
     }
-    (*ch)->connection().Close();
+    ch.connection().Close();
     co_return Status{};
   };
-  Spawn(io_, server(), rb);
-  Spawn(io_, client(), sent);
-  ASSERT_TRUE(RunToCompletion(io_));
-  io_.restart();
+  std::optional<Status> sent;
+  (void)AgainstScriptedA(a, b, bad_then_good, &sent);
   ASSERT_TRUE(ack.has_value()) << "no Ack for the batch";
   EXPECT_EQ(ack->received_up_to(), 2u);
   ASSERT_EQ(ack->refused_size(), 1);
@@ -559,7 +170,7 @@ TEST_F(NetTest, ARefusedOpIsNamedInTheAckAndBlocksNothing) {
 
 // a's store is restored from a copy after b received more of a's ops: the
 // next real session detects it, takes a's ops back from b, and converges.
-TEST_F(NetTest, ASessionRecoversARolledBackLog) {
+TEST_F(SessionTest, ASessionRecoversARolledBackLog) {
   Node a, b;
   PinBoth(a, b);
   for (Node* n : {&a, &b})
@@ -600,7 +211,7 @@ TEST_F(NetTest, ASessionRecoversARolledBackLog) {
 
 // The session alone, against the in-memory fake port: both directions
 // converge over many batches, each side records the sync once.
-TEST_F(NetTest, TheSessionConvergesBetweenTwoFakePorts) {
+TEST_F(SessionTest, TheSessionConvergesBetweenTwoFakePorts) {
   testing::FakeSyncPort a, b;
   for (int i = 0; i < 2500; ++i) a.AddOp();
   for (int i = 0; i < 7; ++i) b.AddOp();
@@ -620,7 +231,7 @@ TEST_F(NetTest, TheSessionConvergesBetweenTwoFakePorts) {
 
 // The recovery exchange alone: the fake that lost its tail asks, the other
 // returns it, and both converge with every op on both sides.
-TEST_F(NetTest, TheSessionRecoversBetweenTwoFakePorts) {
+TEST_F(SessionTest, TheSessionRecoversBetweenTwoFakePorts) {
   testing::FakeSyncPort a, b;
   for (int i = 0; i < 1200; ++i) a.AddOp();
   const auto id_a = crypto::GenerateIdentity(),
@@ -638,7 +249,7 @@ TEST_F(NetTest, TheSessionRecoversBetweenTwoFakePorts) {
   EXPECT_EQ(b.received(), all);
 }
 
-TEST_F(NetTest, LargeSyncUsesManyBatches) {
+TEST_F(SessionTest, LargeSyncUsesManyBatches) {
   Node a, b;
   PinBoth(a, b);
   ASSERT_TRUE(a.store->SetConsent(store::ConsentKind::kNotes, true));
