@@ -123,6 +123,10 @@ Status SharedStore::Impl::StartAfresh() {
   auto changes = Meta("changes");
   if (!changes) return std::unexpected(changes.error());
   if (auto s = SetMeta("changes", *changes + 1); !s) return s;
+  // A pairing begins or ends here: a watcher re-reads the keys.
+  auto pairings = Meta("pairings");
+  if (!pairings) return std::unexpected(pairings.error());
+  if (auto s = SetMeta("pairings", *pairings + 1); !s) return s;
   quiet.reset();
   return {};
 }

@@ -18,7 +18,7 @@ namespace inch::store {
 namespace {
 
 constexpr std::int64_t kApplicationId = 0x696e6373;  // "incs"
-constexpr std::int64_t kSchemaVersion = 4;
+constexpr std::int64_t kSchemaVersion = 5;
 
 // Migration n takes user_version n-1 to n; each runs in one transaction.
 constexpr const char* kMigrations[] = {
@@ -85,6 +85,9 @@ constexpr const char* kMigrations[] = {
     "ALTER TABLE private_answers RENAME TO private_answers_v3;"
     "CREATE TABLE private_answers(id BLOB PRIMARY KEY, answer BLOB NOT NULL)"
     "  STRICT;",
+    // 5: a generation that bumps when a pairing begins or ends
+    // (shared_pending_unpair.cpp).
+    "INSERT INTO meta(key, value) VALUES ('pairings', 0);",
 };
 static_assert(std::size(kMigrations) == kSchemaVersion);
 

@@ -97,6 +97,8 @@ class SharedStore final : public SyncPort {
   // consents go; release numbers start again at 1). Checkpoints the WAL.
   // Idempotent.
   Status ErasePartner() override;
+  // Bumps with every SetPartner and ErasePartner (shared_pending_unpair.cpp).
+  Result<std::uint64_t> PairingGeneration() override;
 
   // ---- Sync core (transport-agnostic). ----
   // A sealed op on the wire = 8-byte big-endian release seq | Seal(pair key,

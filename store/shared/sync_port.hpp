@@ -78,6 +78,10 @@ class SyncPort {
   virtual Status SetPartnerAddress(std::string_view host_port) = 0;
   // The partner unpaired: erase it, and start afresh.
   virtual Status ErasePartner() = 0;
+  // Bumps whenever a pairing begins or ends, a same-partner re-pair
+  // included: one cheap read, so that a watcher re-reads the keys above
+  // only when they may have changed.
+  virtual Result<std::uint64_t> PairingGeneration() = 0;
 
   // Highest contiguous release number received from the partner.
   virtual Result<std::uint64_t> ReceivedUpTo() = 0;

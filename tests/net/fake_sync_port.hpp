@@ -32,18 +32,38 @@ class FakeSyncPort final : public store::SyncPort {
   const std::vector<Bytes>& received() const { return received_; }
   int synced() const { return synced_; }
 
+  // Pins `partner` with `secret` (a new pairing), or unpairs.
+  void Pair(Bytes partner_public_key, const crypto::Secret& secret) {
+    partner_ = store::PartnerInfo{std::move(partner_public_key), "fake", ""};
+    secret_ = crypto::Secret::CopyOf(secret.view());
+    ++pairings_;
+  }
+  void Unpair() {
+    partner_.reset();
+    secret_ = crypto::Secret();
+    ++pairings_;
+  }
+  // How often the pin and the pair secret were read.
+  int partner_reads() const { return partner_reads_; }
+  int secret_reads() const { return secret_reads_; }
+
   Result<std::optional<store::PartnerInfo>> Partner() override {
-    return std::optional<store::PartnerInfo>();
+    ++partner_reads_;
+    return partner_;
   }
   Result<crypto::Secret> PairSecret() override {
-    return Fail(Errc::kNotFound, "fake: no pair secret");
+    ++secret_reads_;
+    if (!partner_) return Fail(Errc::kNotFound, "fake: no pair secret");
+    return crypto::Secret::CopyOf(secret_.view());
   }
+  Result<std::uint64_t> PairingGeneration() override { return pairings_; }
   Status SetPartnerAddress(std::string_view host_port) override {
     address_ = std::string(host_port);
     return {};
   }
   Status ErasePartner() override {
     received_.clear();
+    Unpair();
     return {};
   }
   Result<std::uint64_t> ReceivedUpTo() override { return received_.size(); }
@@ -130,6 +150,10 @@ class FakeSyncPort final : public store::SyncPort {
     }
     return out;
   }
+  std::optional<store::PartnerInfo> partner_;
+  crypto::Secret secret_;
+  std::uint64_t pairings_ = 0;
+  int partner_reads_ = 0, secret_reads_ = 0;
   std::vector<Bytes> mine_, received_;
   std::uint64_t changes_ = 0;
   std::string address_;
