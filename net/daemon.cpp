@@ -3,7 +3,6 @@
 // handler counts it out; Run() waits for all of them after Stop().
 #include "net/daemon.hpp"
 
-#include <sodium.h>
 #include <sys/inotify.h>
 #include <unistd.h>
 
@@ -46,11 +45,8 @@ Daemon::Daemon(asio::io_context& io, DaemonConfig config)
       config_(std::move(config)),
       acceptor_(io),
       dial_wake_(io),
-      all_done_(io) {
-  config_.initial_backoff =
-      std::max<std::chrono::milliseconds>(config_.initial_backoff, kMinDialGap);
-  backoff_ = config_.initial_backoff;
-}
+      all_done_(io),
+      policy_(config_.initial_backoff, config_.ping_interval) {}
 
 void Daemon::LoopEnded() {
   --loops_running_;
@@ -79,7 +75,7 @@ void Daemon::LogStateChange(const std::string& state,
 awaitable<bool> Daemon::OpenWatchStore() {
   // A read-only or full home fails here: wait and try again, so that the
   // daemon recovers by itself once the home is writable.
-  auto delay = config_.initial_backoff;
+  auto delay = policy_.initial_backoff();
   while (!stopped_) {
     auto store = config_.open_store();
     if (store) {
@@ -176,37 +172,20 @@ awaitable<void> Daemon::SleepUntil(asio::steady_timer& timer,
   co_await timer.async_wait(asio::redirect_error(use_awaitable, ec));
 }
 
-void Daemon::AttemptEnded(bool converged) {
-  const auto now = Clock::now();
-  if (converged) {
-    backoff_ = config_.initial_backoff;
-  } else {
-    backoff_ = std::min<std::chrono::milliseconds>(backoff_ * 2, kMaxBackoff);
-  }
-  // Jitter keeps two daemons that dial each other from colliding again;
-  // the delay never exceeds kMaxBackoff.
-  auto jitter = std::chrono::milliseconds(randombytes_uniform(
-      static_cast<std::uint32_t>(backoff_.count() / 4 + 1)));
-  auto delay =
-      std::min<std::chrono::milliseconds>(backoff_ + jitter, kMaxBackoff);
-  next_dial_at_ = std::max(next_dial_at_, now + delay);
+DialPolicy::Slot Daemon::CurrentSlot() const {
+  return {session_outgoing_, session_since_, session_->last_heard()};
 }
 
-bool Daemon::Replaces(bool incoming_live) const {
+bool Daemon::Replaces(bool incoming_live) {
   if (!session_) return true;
-  const auto now = Clock::now();
-  if (!incoming_live) {
-    return now - session_->last_heard() > config_.ping_interval * 3 / 2;
+  Bytes partner_key;
+  if (incoming_live && session_outgoing_) {  // maybe a race: who dialled
+    if (auto partner = watch_store_->Partner(); partner && *partner)
+      partner_key = (*partner)->public_key;
   }
-  if (!session_outgoing_ || now - session_since_ >= kDialRace) return true;
-  // Both daemons dialled at once: keep the connection dialled by the node
-  // with the smaller public key, so that both sides keep the same one.
-  auto partner = watch_store_->Partner();
-  if (!partner || !*partner) return true;
-  const Bytes& mine = config_.identity->public_key;
-  const Bytes& theirs = (*partner)->public_key;
-  return std::lexicographical_compare(theirs.begin(), theirs.end(),
-                                      mine.begin(), mine.end());
+  return policy_.Replaces(CurrentSlot(), incoming_live,
+                          config_.identity->public_key, partner_key,
+                          Clock::now());
 }
 
 void Daemon::TakeSlot(std::shared_ptr<SyncSession> session, bool outgoing) {
@@ -339,7 +318,7 @@ awaitable<void> Daemon::HandleIncoming(tcp::socket socket) {
                        store.error().message +
                        "): is the disk full or the folder read-only?");
     (*channel)->connection().Close();
-    AttemptEnded(false);
+    policy_.AttemptEnded(false, Clock::now());
     co_return;
   }
   auto session = std::make_shared<SyncSession>(std::move(*channel), **store,
@@ -358,7 +337,7 @@ awaitable<void> Daemon::HandleIncoming(tcp::socket socket) {
   } else {
     spdlog::info("session with {} failed: {}", peer, result.error().message);
   }
-  AttemptEnded(converged);
+  policy_.AttemptEnded(converged, Clock::now());
   dial_wake_.cancel();  // re-evaluate; the backoff still applies
 }
 
@@ -368,8 +347,8 @@ awaitable<void> Daemon::DialLoop() {
       co_await Sleep(dial_wake_, std::chrono::hours(1));
       continue;
     }
-    if (Clock::now() < next_dial_at_) {
-      co_await SleepUntil(dial_wake_, next_dial_at_);
+    if (Clock::now() < policy_.next_dial_at()) {
+      co_await SleepUntil(dial_wake_, policy_.next_dial_at());
       continue;  // woken early: check again (a session may have begun)
     }
     // An old partner owed an unpair notice first.
@@ -391,7 +370,7 @@ awaitable<void> Daemon::DialLoop() {
                      "cannot open the shared store (" + store.error().message +
                          "): is the disk full or the folder read-only? will "
                          "keep trying");
-      AttemptEnded(false);
+      policy_.AttemptEnded(false, Clock::now());
       continue;
     }
     std::optional<tcp::endpoint> target;
@@ -410,7 +389,7 @@ awaitable<void> Daemon::DialLoop() {
       waiting_for_partner_ = false;
       continue;
     }
-    last_attempt_at_ = Clock::now();
+    policy_.DialStarted(Clock::now());
     std::shared_ptr<SyncSession> mine;
     auto result = co_await SyncWith(
         **store, config_.identity->secret_key, *target, SessionOptions(),
@@ -448,15 +427,14 @@ awaitable<void> Daemon::DialLoop() {
       }
       spdlog::debug("dial failed: {}", result.error().message);
     }
-    AttemptEnded(converged);
+    policy_.AttemptEnded(converged, Clock::now());
   }
 }
 
 void Daemon::OnPartnerSeen(const tcp::endpoint& where) {
   if (stopped_ || !watch_store_) return;
   const auto now = Clock::now();
-  const bool absent = !last_seen_at_ || now - *last_seen_at_ > kAbsence;
-  last_seen_at_ = now;
+  const bool absent = policy_.Seen(now);
   const std::string address = FormatEndpoint(where);
   bool moved = false;
   auto partner = watch_store_->Partner();
@@ -470,33 +448,28 @@ void Daemon::OnPartnerSeen(const tcp::endpoint& where) {
     spdlog::info("the partner's laptop is now at {}", address);
     moved = true;
   }
-  if (session_ && SilentElsewhere(where)) {
-    // The partner announces from another address while our session with
-    // it has gone quiet: its address changed under the connection (DHCP,
-    // another network). End it now rather than after the idle timeout; a
-    // healthy session hears a ping every ping interval, so one to a
-    // partner with two addresses is never cut.
-    spdlog::info(
-        "the partner's laptop is at {} and the old connection is silent: "
-        "reconnecting",
-        address);
-    session_->Stop();
-    backoff_ = config_.initial_backoff;
-    return;  // the session's end lets the dial loop dial the new address
+  if (session_) {
+    boost::system::error_code ec;
+    const auto remote = session_->connection().socket().remote_endpoint(ec);
+    const bool same = !ec && remote.address() == where.address();
+    if (policy_.SilentElsewhere(CurrentSlot(), same, now)) {
+      // The partner announces from another address while our session with
+      // it has gone quiet: its address changed under the connection (DHCP,
+      // another network). End it now rather than after the idle timeout; a
+      // healthy session hears a ping every ping interval, so one to a
+      // partner with two addresses is never cut.
+      spdlog::info(
+          "the partner's laptop is at {} and the old connection is silent: "
+          "reconnecting",
+          address);
+      session_->Stop();
+      policy_.PartnerMoved();
+      return;  // the session's end lets the dial loop dial the new address
+    }
   }
   if (session_ || !(moved || absent)) return;
-  // The old failures were about another place or time: start over, but
-  // never sooner than kMinDialGap after the last attempt.
-  if (moved) backoff_ = config_.initial_backoff;
-  next_dial_at_ = std::max(now, last_attempt_at_ + kMinDialGap);
+  policy_.DialSoon(now, moved);
   dial_wake_.cancel();
-}
-
-bool Daemon::SilentElsewhere(const tcp::endpoint& where) const {
-  boost::system::error_code ec;
-  const auto remote = session_->connection().socket().remote_endpoint(ec);
-  if (!ec && remote.address() == where.address()) return false;
-  return Clock::now() - session_->last_heard() > config_.ping_interval * 3 / 2;
 }
 
 void Daemon::OnLocalEvent() {

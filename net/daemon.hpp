@@ -23,6 +23,7 @@
 #include "crypto/identity.hpp"
 #include "net/asio.hpp"
 #include "net/daemon_presence.hpp"
+#include "net/dial_policy.hpp"
 #include "net/sync_session.hpp"
 #include "store/shared/sync_port.hpp"
 
@@ -30,15 +31,6 @@ namespace inch::net {
 
 inline constexpr std::uint16_t kDefaultPort = 47470;
 inline constexpr std::size_t kMaxUnauthenticated = 4;
-inline constexpr auto kMaxBackoff = std::chrono::seconds(60);
-// Two connections that began within this of each other are a race (both
-// daemons dialled at once), not a stale session being replaced.
-inline constexpr auto kDialRace = std::chrono::seconds(5);
-// No sighting of the partner for this long is an absence (presence is
-// announced every 5 s): the next sighting may dial at once.
-inline constexpr auto kAbsence = std::chrono::seconds(20);
-// Sightings never start attempts more often than this.
-inline constexpr auto kMinDialGap = std::chrono::seconds(1);
 
 struct DaemonConfig {
   tcp::endpoint listen;
@@ -84,7 +76,8 @@ struct DaemonConfig {
 // partner that cannot store our ops), reset only by a converged session;
 // the dial loop never starts before the delay is over. Local writes never
 // shorten it; OnPartnerSeen may (new address, or after an absence), never
-// to less than kMinDialGap after the last attempt.
+// to less than kMinDialGap after the last attempt. The policy, its states
+// and invariants: DialPolicy (dial_policy.hpp).
 class Daemon {
  public:
   Daemon(asio::io_context& io, DaemonConfig config);
@@ -114,15 +107,11 @@ class Daemon {
   awaitable<void> SleepUntil(asio::steady_timer& timer, Clock::time_point at);
   // Whether a new authenticated connection (live or not) takes the slot
   // from the current session; see the class comment.
-  bool Replaces(bool incoming_live) const;
-  // Whether the live session is with another address than `where` and
-  // has heard nothing for 1.5 ping intervals (a partner that moved).
-  bool SilentElsewhere(const tcp::endpoint& where) const;
+  bool Replaces(bool incoming_live);
+  // The current session as the dial policy sees it.
+  DialPolicy::Slot CurrentSlot() const;
   // Takes the slot for `session`, stopping any session it replaces.
   void TakeSlot(std::shared_ptr<SyncSession> session, bool outgoing);
-  // A session or attempt ended: converged resets the backoff, anything
-  // else grows it; the next dial waits for it either way.
-  void AttemptEnded(bool converged);
   // Logs `message` at info level when `state` differs from the last one.
   void LogStateChange(const std::string& state, const std::string& message);
   SyncOptions SessionOptions() const;
@@ -143,11 +132,8 @@ class Daemon {
   std::shared_ptr<SyncSession> session_;
   bool session_outgoing_ = false;
   Clock::time_point session_since_{};
-  std::chrono::milliseconds backoff_{};
-  Clock::time_point next_dial_at_{};  // no attempt before this
-  Clock::time_point last_attempt_at_{};
-  std::optional<Clock::time_point> last_seen_at_;  // OnPartnerSeen
-  std::string dial_state_;                         // LogStateChange
+  DialPolicy policy_;
+  std::string dial_state_;  // LogStateChange
   std::vector<std::weak_ptr<Connection>> unauthenticated_;
   std::uint64_t last_counter_ = 0;
   int loops_running_ = 0;
