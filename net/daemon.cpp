@@ -12,7 +12,6 @@
 
 #include "net/client.hpp"
 #include "net/secure_channel.hpp"
-#include "net/unpair_notice.hpp"
 
 namespace inch::net {
 namespace {
@@ -253,10 +252,8 @@ awaitable<void> Daemon::HandleIncoming(tcp::socket socket) {
                             (*partner)->public_key, &*pair_secret});
     }
   }
-  std::optional<PendingUnpair> pending;
-  if (auto p =
-          LoadPendingUnpair(config_.pending_unpair_path, *config_.local_key);
-      p && *p) {
+  std::optional<store::UnpairNotice> pending;
+  if (auto p = watch_store_->OwedUnpairNotice(); p && *p) {
     pending = std::move(**p);
     candidates.push_back({&config_.identity->secret_key,
                           pending->partner_public_key, &pending->pair_secret});
@@ -290,7 +287,7 @@ awaitable<void> Daemon::HandleIncoming(tcp::socket socket) {
   conn->ClearDeadline();
   if (pending && matched == candidates.size() - 1) {
     if (auto st = co_await SendUnpairNotice(**channel); st) {
-      (void)ClearPendingUnpair(config_.pending_unpair_path);
+      (void)watch_store_->ForgetUnpairNotice(pending->partner_public_key);
       spdlog::info("told the old partner at {} that we unpaired", peer);
     }
     co_return;
@@ -351,19 +348,6 @@ awaitable<void> Daemon::DialLoop() {
       co_await SleepUntil(dial_wake_, policy_.next_dial_at());
       continue;  // woken early: check again (a session may have begun)
     }
-    // An old partner owed an unpair notice first.
-    if (auto p =
-            LoadPendingUnpair(config_.pending_unpair_path, *config_.local_key);
-        p && *p && !(*p)->last_address.empty()) {
-      if (auto ep = ParseEndpoint((*p)->last_address)) {
-        if (auto st =
-                co_await DeliverUnpair(config_.identity->secret_key, **p, *ep);
-            st) {
-          (void)ClearPendingUnpair(config_.pending_unpair_path);
-          spdlog::info("told the old partner that we unpaired");
-        }
-      }
-    }
     auto store = config_.open_store();
     if (!store) {
       LogStateChange("store: " + store.error().message,
@@ -372,6 +356,18 @@ awaitable<void> Daemon::DialLoop() {
                          "keep trying");
       policy_.AttemptEnded(false, Clock::now());
       continue;
+    }
+    // An old partner owed an unpair notice first.
+    if (auto p = (*store)->OwedUnpairNotice();
+        p && *p && !(*p)->last_address.empty()) {
+      if (auto ep = ParseEndpoint((*p)->last_address)) {
+        if (auto st =
+                co_await DeliverUnpair(config_.identity->secret_key, **p, *ep);
+            st) {
+          (void)(*store)->ForgetUnpairNotice((*p)->partner_public_key);
+          spdlog::info("told the old partner that we unpaired");
+        }
+      }
     }
     std::optional<tcp::endpoint> target;
     auto partner = (*store)->Partner();

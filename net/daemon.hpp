@@ -35,9 +35,7 @@ inline constexpr std::size_t kMaxUnauthenticated = 4;
 struct DaemonConfig {
   tcp::endpoint listen;
   std::string home_dir;                        // watched for shared.db* changes
-  std::string pending_unpair_path;             // see unpair_notice.hpp
   const crypto::Identity* identity = nullptr;  // must outlive the daemon
-  const crypto::Secret* local_key = nullptr;   // opens the pending notice
   // Opens shared.db afresh (each session gets its own handle, so pairing
   // or unpairing by another process is always seen).
   std::function<Result<std::unique_ptr<store::SyncPort>>()> open_store;

@@ -57,6 +57,25 @@ class FakeSyncPort final : public store::SyncPort {
     return crypto::Secret::CopyOf(secret_.view());
   }
   Result<std::uint64_t> PairingGeneration() override { return pairings_; }
+  // Owes `notice` to an old partner, as a local unpair would.
+  void OweNotice(store::UnpairNotice notice) { notice_ = std::move(notice); }
+  Result<std::optional<store::UnpairNotice>> OwedUnpairNotice() override {
+    if (!notice_) return std::optional<store::UnpairNotice>();
+    return std::optional<store::UnpairNotice>(
+        store::UnpairNotice{notice_->partner_public_key,
+                            crypto::Secret::CopyOf(notice_->pair_secret.view()),
+                            notice_->last_address});
+  }
+  Status ForgetUnpairNotice(ByteView partner_public_key) override {
+    if (notice_ &&
+        ByteView(notice_->partner_public_key).size() ==
+            partner_public_key.size() &&
+        std::equal(partner_public_key.begin(), partner_public_key.end(),
+                   notice_->partner_public_key.begin())) {
+      notice_.reset();
+    }
+    return {};
+  }
   Status SetPartnerAddress(std::string_view host_port) override {
     address_ = std::string(host_port);
     return {};
@@ -151,6 +170,7 @@ class FakeSyncPort final : public store::SyncPort {
     return out;
   }
   std::optional<store::PartnerInfo> partner_;
+  std::optional<store::UnpairNotice> notice_;
   crypto::Secret secret_;
   std::uint64_t pairings_ = 0;
   int partner_reads_ = 0, secret_reads_ = 0;
