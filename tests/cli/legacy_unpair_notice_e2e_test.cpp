@@ -52,6 +52,9 @@ class LegacyUnpairNoticeE2eTest : public TwoNodes {
     std::ofstream(files.unpair_pending, std::ios::binary)
         .write(reinterpret_cast<const char*>(sealed.data()),
                static_cast<std::streamsize>(sealed.size()));
+    std::filesystem::permissions(files.unpair_pending,
+                                 std::filesystem::perms::owner_read |
+                                     std::filesystem::perms::owner_write);
     ASSERT_TRUE((*store)->ErasePartner());
     notice_file_ = files.unpair_pending;
   }
@@ -71,7 +74,11 @@ TEST_F(LegacyUnpairNoticeE2eTest,
   UnpairAsAnOlderInch(a_);
   ASSERT_TRUE(std::filesystem::exists(notice_file_));
   // Any networking command opens the store: status imports the notice.
-  EXPECT_TRUE(Status(a_)["partner"].is_null());
+  RunResult status = a_.Run({"--json", "status"});
+  ASSERT_EQ(status.exit_code, 0) << Describe(status);
+  json doc = json::parse(status.out, nullptr, false);
+  ASSERT_TRUE(doc.is_object()) << Describe(status);
+  EXPECT_TRUE(doc["partner"].is_null()) << doc.dump();
   EXPECT_FALSE(std::filesystem::exists(notice_file_));
 
   // b's daemon comes back at its old address; a, unpaired, tells it.
