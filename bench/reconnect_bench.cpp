@@ -43,7 +43,8 @@ struct Node {
   DaemonConfig Config(std::uint16_t port) const {
     DaemonConfig c;
     c.listen = {asio::ip::make_address("127.0.0.1"), port};
-    c.home_dir = dir.string();
+    c.watch_dir = dir.string();
+    c.watch_prefix = "shared.db";
     c.identity = &id;
     c.open_store = [this]() -> Result<std::unique_ptr<store::SyncPort>> {
       auto s = Open();

@@ -15,6 +15,7 @@
 #include <spdlog/spdlog.h>
 
 #include <csignal>
+#include <filesystem>
 #include <iostream>
 
 #include "cli/agent.hpp"
@@ -181,7 +182,11 @@ net::awaitable<Status> Server::RunUnlocked(crypto::Secret master) {
 
   net::DaemonConfig config;
   config.listen = listen_;
-  config.home_dir = node.files.dir;
+  // The daemon watches the store's folder for its files (net/ knows no
+  // store file names).
+  const std::filesystem::path shared_db(node.files.shared_db);
+  config.watch_dir = shared_db.parent_path().string();
+  config.watch_prefix = shared_db.filename().string();
   config.identity = &node.identity;
   config.open_store = [&node]() -> Result<std::unique_ptr<store::SyncPort>> {
     auto opened = node.OpenStore();

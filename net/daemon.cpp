@@ -1,6 +1,6 @@
 // The daemon's loops (daemon.hpp): accept, dial with backoff, and watch
-// shared.db for local changes. Each loop is a coroutine whose completion
-// handler counts it out; Run() waits for all of them after Stop().
+// the shared store's files for local changes. Each loop is a coroutine whose
+// completion handler counts it out; Run() waits for all of them after Stop().
 #include "net/daemon.hpp"
 
 #include <sys/inotify.h>
@@ -16,20 +16,18 @@
 namespace inch::net {
 namespace {
 
-bool IsStoreFile(std::string_view name) {
-  return name.starts_with("shared.db");
-}
-
-// True if a batch of inotify events names one of the store's files. Event
-// headers are copied out: the buffer lives in a coroutine frame, where g++ 12
-// does not honour the alignment inotify_event needs.
-bool BatchTouchesStore(const char* buf, std::size_t n) {
+// True if a batch of inotify events names one of the store's files (names
+// that begin with `prefix`). Event headers are copied out: the buffer lives
+// in a coroutine frame, where g++ 12 does not honour the alignment
+// inotify_event needs.
+bool BatchTouchesStore(const char* buf, std::size_t n,
+                       std::string_view prefix) {
   for (std::size_t off = 0; off + sizeof(inotify_event) <= n;) {
     inotify_event ev;
     std::memcpy(&ev, buf + off, sizeof ev);
     const char* name = buf + off + sizeof ev;
     if (ev.len > 0 && off + sizeof ev + ev.len <= n &&
-        IsStoreFile(std::string_view(name, ::strnlen(name, ev.len)))) {
+        std::string_view(name, ::strnlen(name, ev.len)).starts_with(prefix)) {
       return true;
     }
     off += sizeof ev + ev.len;
@@ -85,7 +83,7 @@ awaitable<bool> Daemon::OpenWatchStore() {
     }
     LogStateChange(
         "store: " + store.error().message,
-        "cannot open the shared store in " + config_.home_dir + " (" +
+        "cannot open the shared store in " + config_.watch_dir + " (" +
             store.error().message +
             "): is the disk full or the folder read-only? will keep trying");
     co_await Sleep(dial_wake_, delay);
@@ -109,10 +107,10 @@ awaitable<Status> Daemon::Run() {
 
   int fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
   if (fd < 0 || inotify_add_watch(
-                    fd, config_.home_dir.c_str(),
+                    fd, config_.watch_dir.c_str(),
                     IN_MODIFY | IN_CLOSE_WRITE | IN_CREATE | IN_MOVED_TO) < 0) {
     if (fd >= 0) ::close(fd);
-    co_return Fail(Errc::kIo, "cannot watch " + config_.home_dir);
+    co_return Fail(Errc::kIo, "cannot watch " + config_.watch_dir);
   }
   inotify_.emplace(io_, fd);
 
@@ -376,7 +374,7 @@ awaitable<void> Daemon::DialLoop() {
     }
     if (!target) {
       // Not paired or no address yet: the partner will dial us, or a
-      // change to shared.db (pairing) wakes this loop.
+      // change to the shared store (pairing) wakes this loop.
       spdlog::info("no partner address to dial: waiting to be dialled");
       wait_fingerprint_ = PartnerFingerprint();
       store->reset();  // closed before the wait, not during it
@@ -480,7 +478,7 @@ void Daemon::OnLocalEvent() {
              PartnerFingerprint() != wait_fingerprint_) {
     // Paired (or an address learned) meanwhile. A local write never wakes
     // the dial loop: it would bypass the backoff; the next attempt carries
-    // it. Its own opening and closing of shared.db are events too.
+    // it. Its own opening and closing of the store are events too.
     dial_wake_.cancel();
   }
 }
@@ -499,7 +497,7 @@ awaitable<void> Daemon::WatchLoop() {
     std::size_t n = co_await inotify_->async_read_some(
         asio::buffer(buf), asio::redirect_error(use_awaitable, ec));
     if (ec || stopped_) break;
-    bool relevant = BatchTouchesStore(buf.data(), n);
+    bool relevant = BatchTouchesStore(buf.data(), n, config_.watch_prefix);
     if (relevant) OnLocalEvent();
   }
 }

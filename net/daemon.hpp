@@ -1,8 +1,8 @@
 // `inch serve`: listens for the partner, dials its last known address with
 // backoff and jitter, keeps one live sync session and pushes local changes
-// into it as soon as shared.db changes (inotify, then the store's local
-// change counter: no polling). One io_context thread; Stop() (from a
-// signal_set) ends every loop and session so Run() returns.
+// into it as soon as the shared store's files change (inotify, then the
+// store's local change counter: no polling). One io_context thread; Stop()
+// (from a signal_set) ends every loop and session so Run() returns.
 //
 // Liveness (docs/PROTOCOL.md): an incoming connection counts as the
 // partner's only once its first transport frame (the dialer's Hello) has
@@ -34,9 +34,12 @@ inline constexpr std::size_t kMaxUnauthenticated = 4;
 
 struct DaemonConfig {
   tcp::endpoint listen;
-  std::string home_dir;                        // watched for shared.db* changes
+  // Where the shared store's files are, and how their names begin (the
+  // file, its -wal and -shm): watched for changes. cli/ fills them in.
+  std::string watch_dir;
+  std::string watch_prefix;
   const crypto::Identity* identity = nullptr;  // must outlive the daemon
-  // Opens shared.db afresh (each session gets its own handle, so pairing
+  // Opens the shared store afresh (each session gets its own handle, so pairing
   // or unpairing by another process is always seen).
   std::function<Result<std::unique_ptr<store::SyncPort>>()> open_store;
   // Told the bound address once listening (the CLI logs it).

@@ -167,7 +167,8 @@ TEST_F(LivenessTest, QuietLiveSessionsPingBothWaysAndStayUp) {
 TEST_F(LivenessTest, ThePartnersNewConnectionReplacesAStaleSession) {
   DaemonConfig config;
   config.listen = {asio::ip::make_address("127.0.0.1"), 0};
-  config.home_dir = a_.dir.path.string();
+  config.watch_dir = a_.dir.path.string();
+  config.watch_prefix = "shared.db";
   config.identity = &a_.id;
   config.idle_timeout = 60s;  // only a replacement can end the stale one
   config.open_store = [this]() -> Result<std::unique_ptr<store::SyncPort>> {
@@ -235,7 +236,8 @@ TEST_F(LivenessTest, APartnerSeenAtANewAddressIsRecordedAndDialled) {
   tcp::acceptor partner(io_, {asio::ip::make_address("127.0.0.1"), 0});
   DaemonConfig config;
   config.listen = {asio::ip::make_address("127.0.0.1"), 0};
-  config.home_dir = a_.dir.path.string();
+  config.watch_dir = a_.dir.path.string();
+  config.watch_prefix = "shared.db";
   config.identity = &a_.id;
   config.open_store = [this]() -> Result<std::unique_ptr<store::SyncPort>> {
     auto s = a_.Open();
