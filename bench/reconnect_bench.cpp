@@ -43,10 +43,9 @@ struct Node {
   DaemonConfig Config(std::uint16_t port) const {
     DaemonConfig c;
     c.listen = {asio::ip::make_address("127.0.0.1"), port};
-    c.home_dir = dir.string();
-    c.pending_unpair_path = (dir / "pending").string();
+    c.watch_dir = dir.string();
+    c.watch_prefix = "shared.db";
     c.identity = &id;
-    c.local_key = &key;
     c.open_store = [this]() -> Result<std::unique_ptr<store::SyncPort>> {
       auto s = Open();
       if (!s) return std::unexpected(s.error());

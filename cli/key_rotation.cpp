@@ -6,10 +6,10 @@
 
 #include <string>
 
+#include "cli/legacy_unpair_notice.hpp"
 #include "crypto/aead.hpp"
 #include "crypto/kdf.hpp"
 #include "crypto/passphrase.hpp"
-#include "net/unpair_notice.hpp"
 #include "store/journal/journal.hpp"
 #include "store/shared/shared_store.hpp"
 
@@ -60,11 +60,6 @@ Status CheckOpens(const HomeFiles& files, const NodeFile& node,
     }();
     if (!st) return std::unexpected(InFile(files.shared_db, st.error()));
   }
-  auto notice = net::LoadPendingUnpair(files.unpair_pending,
-                                       Sub(master, crypto::Subkey::kLocal));
-  if (!notice) {
-    return std::unexpected(InFile(files.unpair_pending, notice.error()));
-  }
   return {};
 }
 
@@ -99,20 +94,14 @@ Status RekeyShared(const HomeFiles& files, const NodeFile& node,
       !s) {
     return std::unexpected(InFile(files.shared_db, s.error()));
   }
-  return {};
-}
-
-// The pending unpair notice (kLocal), replaced atomically.
-Status RekeyNotice(const HomeFiles& files, const RotationKeys& keys) {
-  crypto::Secret new_key = Sub(keys.new_master, crypto::Subkey::kLocal);
-  if (net::LoadPendingUnpair(files.unpair_pending, new_key)) return {};
-  auto notice = net::LoadPendingUnpair(
-      files.unpair_pending, Sub(keys.old_master, crypto::Subkey::kLocal));
-  if (!notice) {
-    return std::unexpected(InFile(files.unpair_pending, notice.error()));
-  }
-  if (!*notice) return {};
-  return net::SavePendingUnpair(files.unpair_pending, new_key, **notice);
+  // The store re-seals an owed unpair notice with the rest. A file left by
+  // an older inch would no longer open after the rotation: it moves into
+  // the store now, under whichever key it is sealed (an older inch's
+  // rotation may have re-sealed it already).
+  const crypto::Secret new_local = Sub(keys.new_master, crypto::Subkey::kLocal);
+  const crypto::Secret old_local = Sub(keys.old_master, crypto::Subkey::kLocal);
+  const crypto::Secret* local_keys[] = {&new_local, &old_local};
+  return ImportLegacyUnpairNotice(files.unpair_pending, local_keys, **shared);
 }
 
 }  // namespace
@@ -205,7 +194,6 @@ Status FinishRotation(const HomeFiles& files, NodeFile& node,
   }
   if (auto s = RekeyJournal(files, keys); !s) return s;
   if (auto s = RekeyShared(files, node, keys); !s) return s;
-  if (auto s = RekeyNotice(files, keys); !s) return s;
   // ROTATING(K, K') -> AT_REST(K'): every store is under K' now.
   NodeFile at_rest = node;
   at_rest.wrapped = node.rotation->wrapped;

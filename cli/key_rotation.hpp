@@ -6,8 +6,9 @@
 //
 // What is re-sealed: journal.db (every record and its key check,
 // Journal::Rekey), shared.db (item keys, shared-sealed op bodies, the pair
-// secret and address, private answers: SharedStore::Rekey), the pending
-// unpair notice (kLocal subkey), and the identity secret in node.json
+// secret and address, private answers, an owed unpair notice:
+// SharedStore::Rekey; a notice file an older inch left moves into shared.db
+// then, see legacy_unpair_notice.hpp), and the identity secret in node.json
 // (kIdentity subkey). The pair secret itself is unchanged, so the partner
 // notices nothing. The unlock agent, which holds the old key, is stopped;
 // no other process may hold the key meanwhile (the rotation needs key.lock
@@ -25,8 +26,9 @@
 //   AT_REST(K')    format 1: K' wrapped under P'.
 // Transitions, each one atomic step (a rename of a file or a commit):
 //   AT_REST(K) --write node.json--> ROTATING(K,K')
-//   ROTATING: journal K->K', shared K->K', notice K->K' (in this order;
-//             each idempotent: a store already under K' is left alone)
+//   ROTATING: journal K->K', shared K->K' (in this order; each
+//             idempotent: a store already under K' is left alone), then
+//             an older inch's notice file imported into shared.db
 //   ROTATING(K,K') --write node.json--> AT_REST(K'), once all are under K'
 // Invariants: every store is always wholly under a key that node.json
 // yields; node.json leaves ROTATING only when every store is under K';

@@ -13,7 +13,6 @@
 #include "crypto/kdf.hpp"
 #include "net/client.hpp"
 #include "net/resolve.hpp"
-#include "net/unpair_notice.hpp"
 #include "store/shared/shared_store.hpp"
 
 namespace inch::cli {
@@ -40,7 +39,7 @@ Status Sync(Context& ctx, const std::string& peer) {
   asio::io_context io;
   if (!*partner) {
     // Not paired: maybe an unpair notice is still owed.
-    auto pending = net::LoadPendingUnpair(node->pending_path, node->local_key);
+    auto pending = (*store)->OwedUnpairNotice();
     if (!pending) return std::unexpected(pending.error());
     if (!*pending) return Fail(Errc::kNotFound, "not paired: run `inch pair`");
     auto ep =
@@ -51,18 +50,18 @@ Status Sync(Context& ctx, const std::string& peer) {
     auto st = RunTask(
         io, net::DeliverUnpair(node->identity.secret_key, **pending, *ep));
     if (!st) return st;
-    (void)net::ClearPendingUnpair(node->pending_path);
+    (void)(*store)->ForgetUnpairNotice((*pending)->partner_public_key);
     ctx.out().Line("Told the old partner's node that we unpaired.");
     return {};
   }
   // A notice still owed to an old partner goes first, best effort: its
   // old address may be gone, and the daemon keeps trying.
-  if (auto owed = net::LoadPendingUnpair(node->pending_path, node->local_key);
+  if (auto owed = (*store)->OwedUnpairNotice();
       owed && *owed && !(*owed)->last_address.empty()) {
     if (auto old_ep = net::ParseEndpoint((*owed)->last_address)) {
       if (RunTask(io, net::DeliverUnpair(node->identity.secret_key, **owed,
                                          *old_ep))) {
-        (void)net::ClearPendingUnpair(node->pending_path);
+        (void)(*store)->ForgetUnpairNotice((*owed)->partner_public_key);
       }
     }
   }
@@ -119,26 +118,24 @@ Status Unpair(Context& ctx) {
   if (!node) return std::unexpected(node.error());
   auto store = node->OpenStore();
   if (!store) return std::unexpected(store.error());
-  auto partner = (*store)->Partner();
-  if (!partner) return std::unexpected(partner.error());
-  if (!*partner) return Fail(Errc::kNotFound, "not paired");
-  auto secret = (*store)->PairSecret();
-  if (!secret) return std::unexpected(secret.error());
-  net::PendingUnpair pending{(*partner)->public_key, std::move(*secret),
-                             (*partner)->last_address};
-  // Keep just enough to tell the partner, then erase everything else now.
-  if (auto st =
-          net::SavePendingUnpair(node->pending_path, node->local_key, pending);
-      !st) {
+  // Erases everything but just enough to tell the partner, in one step.
+  if (auto st = (*store)->UnpairAndOweNotice(); !st) {
+    if (st.error().code == Errc::kNotFound)
+      return Fail(Errc::kNotFound, "not paired");
     return st;
   }
-  if (auto st = (*store)->ErasePartner(); !st) return st;
+  auto owed = (*store)->OwedUnpairNotice();
+  if (!owed) return std::unexpected(owed.error());
   bool told = false;
-  if (auto ep = net::ParseEndpoint(pending.last_address)) {
+  auto ep = *owed ? net::ParseEndpoint((*owed)->last_address)
+                  : Fail(Errc::kNotFound, "no notice owed");
+  if (ep) {
     asio::io_context io;
-    auto st = RunTask(
-        io, net::DeliverUnpair(node->identity.secret_key, pending, *ep));
-    if (st) told = net::ClearPendingUnpair(node->pending_path).has_value();
+    if (RunTask(io,
+                net::DeliverUnpair(node->identity.secret_key, **owed, *ep))) {
+      told =
+          (*store)->ForgetUnpairNotice((*owed)->partner_public_key).has_value();
+    }
   }
   if (ctx.out().json()) {
     ctx.out().Json({{"unpaired", true}, {"partner_told", told}});

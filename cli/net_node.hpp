@@ -2,8 +2,6 @@
 // the shared store opener), and running one coroutine on an io_context.
 #pragma once
 
-#include <unistd.h>
-
 #include <exception>
 #include <memory>
 #include <optional>
@@ -12,7 +10,6 @@
 #include "cli/context.hpp"
 #include "cli/home.hpp"
 #include "crypto/identity.hpp"
-#include "crypto/kdf.hpp"
 #include "crypto/secret.hpp"
 #include "net/asio.hpp"
 #include "store/shared/shared_store.hpp"
@@ -24,15 +21,10 @@ struct NetNode {
   HomeFiles files;
   crypto::Secret master;
   crypto::Identity identity;
-  std::string pending_path;
-  crypto::Secret local_key;
 
-  Result<std::unique_ptr<store::SharedStore>> OpenStore() const {
-    return store::SharedStore::Open(
-        files.shared_db, crypto::DeriveSubkey(master, crypto::Subkey::kShared),
-        identity.public_key,
-        /*create=*/::access(files.shared_db.c_str(), F_OK) != 0);
-  }
+  // Opens (or creates) shared.db; an unpair notice an older inch kept in a
+  // file of its own moves into it first (legacy_unpair_notice.hpp).
+  Result<std::unique_ptr<store::SharedStore>> OpenStore() const;
 };
 
 // Unlocks (or fails kLocked) and opens the node's identity.

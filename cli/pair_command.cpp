@@ -18,7 +18,6 @@
 #include "net/interfaces.hpp"
 #include "net/pairing.hpp"
 #include "net/resolve.hpp"
-#include "net/unpair_notice.hpp"
 
 namespace inch::cli {
 namespace {
@@ -188,18 +187,11 @@ Status Pair(Context& ctx, const PairArgs& args) {
   auto store = node->OpenStore();
   if (!store) return std::unexpected(store.error());
   if (auto st = RefuseIfPaired(**store); !st) return st;
+  // A notice still owed to an old partner stays until it is delivered
+  // (the daemon tells the old partner whenever it reaches it); only
+  // pairing again with that same partner makes it moot (SetPartner).
   auto pin = [&](const net::PairResult& r) -> Status {
-    if (auto st = (*store)->SetPartner(r.partner_public_key, r.pair_secret);
-        !st) {
-      return st;
-    }
-    // A notice still owed to an old partner stays until it is delivered
-    // (the daemon tells the old partner whenever it reaches it); only
-    // pairing again with that same partner makes it moot.
-    auto owed = net::LoadPendingUnpair(node->pending_path, node->local_key);
-    if (owed && *owed && (*owed)->partner_public_key == r.partner_public_key)
-      (void)net::ClearPendingUnpair(node->pending_path);
-    return {};
+    return (*store)->SetPartner(r.partner_public_key, r.pair_secret);
   };
   // Logs (an ignored connection, an offer heard) go to stderr: stdout
   // carries only what a script reads.

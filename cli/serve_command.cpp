@@ -15,6 +15,7 @@
 #include <spdlog/spdlog.h>
 
 #include <csignal>
+#include <filesystem>
 #include <iostream>
 
 #include "cli/agent.hpp"
@@ -177,16 +178,16 @@ net::awaitable<Status> Server::RunUnlocked(crypto::Secret master) {
         "key rotation?): run `inch unlock` again; waiting");
     co_return Status{};
   }
-  NetNode node{*files, std::move(master), std::move(*identity),
-               files->unpair_pending, crypto::Secret()};
-  node.local_key = crypto::DeriveSubkey(node.master, crypto::Subkey::kLocal);
+  NetNode node{*files, std::move(master), std::move(*identity)};
 
   net::DaemonConfig config;
   config.listen = listen_;
-  config.home_dir = node.files.dir;
-  config.pending_unpair_path = node.pending_path;
+  // The daemon watches the store's folder for its files (net/ knows no
+  // store file names).
+  const std::filesystem::path shared_db(node.files.shared_db);
+  config.watch_dir = shared_db.parent_path().string();
+  config.watch_prefix = shared_db.filename().string();
   config.identity = &node.identity;
-  config.local_key = &node.local_key;
   config.open_store = [&node]() -> Result<std::unique_ptr<store::SyncPort>> {
     auto opened = node.OpenStore();
     if (!opened) return std::unexpected(opened.error());

@@ -75,11 +75,11 @@ awaitable<Status> SendUnpairNotice(SecureChannel& channel) {
 }
 
 awaitable<Status> DeliverUnpair(const crypto::Secret& my_secret,
-                                const PendingUnpair& pending,
+                                const store::UnpairNotice& notice,
                                 tcp::endpoint peer) {
   auto conn = co_await Dial(peer);
   if (!conn) co_return std::unexpected(conn.error());
-  PeerKeys keys{&my_secret, pending.partner_public_key, &pending.pair_secret};
+  PeerKeys keys{&my_secret, notice.partner_public_key, &notice.pair_secret};
   auto channel = co_await SecureChannel::Initiate(*conn, keys);
   if (!channel) co_return std::unexpected(channel.error());
   co_return co_await SendUnpairNotice(**channel);

@@ -1,6 +1,6 @@
 // The dialing side of the protocol, for `inch sync`, `inch unpair` and the
 // daemon's reconnect loop: connect with a deadline, authenticate, then run
-// one sync session or deliver a pending unpair notice.
+// one sync session or deliver an owed unpair notice.
 #pragma once
 
 #include <chrono>
@@ -12,7 +12,6 @@
 #include "net/connection.hpp"
 #include "net/secure_channel.hpp"
 #include "net/sync_session.hpp"
-#include "net/unpair_notice.hpp"
 #include "store/shared/sync_port.hpp"
 
 namespace inch::net {
@@ -32,10 +31,10 @@ awaitable<Result<SyncStats>> SyncWith(
     SyncOptions options,
     std::function<void(std::shared_ptr<SyncSession>)> on_session = {});
 
-// Delivers a pending unpair notice to `peer` (dial, handshake with the old
+// Delivers an owed unpair notice to `peer` (dial, handshake with the old
 // keys, UnpairNotice, wait for its echo). kUnreachable, kCrypto.
 awaitable<Status> DeliverUnpair(const crypto::Secret& my_secret,
-                                const PendingUnpair& pending,
+                                const store::UnpairNotice& notice,
                                 tcp::endpoint peer);
 
 // Sends the notice on an authenticated channel and waits for the echo (or

@@ -1,9 +1,8 @@
 // The daemon's loops (daemon.hpp): accept, dial with backoff, and watch
-// shared.db for local changes. Each loop is a coroutine whose completion
-// handler counts it out; Run() waits for all of them after Stop().
+// the shared store's files for local changes. Each loop is a coroutine whose
+// completion handler counts it out; Run() waits for all of them after Stop().
 #include "net/daemon.hpp"
 
-#include <sodium.h>
 #include <sys/inotify.h>
 #include <unistd.h>
 
@@ -13,25 +12,22 @@
 
 #include "net/client.hpp"
 #include "net/secure_channel.hpp"
-#include "net/unpair_notice.hpp"
 
 namespace inch::net {
 namespace {
 
-bool IsStoreFile(std::string_view name) {
-  return name.starts_with("shared.db");
-}
-
-// True if a batch of inotify events names one of the store's files. Event
-// headers are copied out: the buffer lives in a coroutine frame, where g++ 12
-// does not honour the alignment inotify_event needs.
-bool BatchTouchesStore(const char* buf, std::size_t n) {
+// True if a batch of inotify events names one of the store's files (names
+// that begin with `prefix`). Event headers are copied out: the buffer lives
+// in a coroutine frame, where g++ 12 does not honour the alignment
+// inotify_event needs.
+bool BatchTouchesStore(const char* buf, std::size_t n,
+                       std::string_view prefix) {
   for (std::size_t off = 0; off + sizeof(inotify_event) <= n;) {
     inotify_event ev;
     std::memcpy(&ev, buf + off, sizeof ev);
     const char* name = buf + off + sizeof ev;
     if (ev.len > 0 && off + sizeof ev + ev.len <= n &&
-        IsStoreFile(std::string_view(name, ::strnlen(name, ev.len)))) {
+        std::string_view(name, ::strnlen(name, ev.len)).starts_with(prefix)) {
       return true;
     }
     off += sizeof ev + ev.len;
@@ -46,11 +42,8 @@ Daemon::Daemon(asio::io_context& io, DaemonConfig config)
       config_(std::move(config)),
       acceptor_(io),
       dial_wake_(io),
-      all_done_(io) {
-  config_.initial_backoff =
-      std::max<std::chrono::milliseconds>(config_.initial_backoff, kMinDialGap);
-  backoff_ = config_.initial_backoff;
-}
+      all_done_(io),
+      policy_(config_.initial_backoff, config_.ping_interval) {}
 
 void Daemon::LoopEnded() {
   --loops_running_;
@@ -79,7 +72,7 @@ void Daemon::LogStateChange(const std::string& state,
 awaitable<bool> Daemon::OpenWatchStore() {
   // A read-only or full home fails here: wait and try again, so that the
   // daemon recovers by itself once the home is writable.
-  auto delay = config_.initial_backoff;
+  auto delay = policy_.initial_backoff();
   while (!stopped_) {
     auto store = config_.open_store();
     if (store) {
@@ -90,7 +83,7 @@ awaitable<bool> Daemon::OpenWatchStore() {
     }
     LogStateChange(
         "store: " + store.error().message,
-        "cannot open the shared store in " + config_.home_dir + " (" +
+        "cannot open the shared store in " + config_.watch_dir + " (" +
             store.error().message +
             "): is the disk full or the folder read-only? will keep trying");
     co_await Sleep(dial_wake_, delay);
@@ -114,10 +107,10 @@ awaitable<Status> Daemon::Run() {
 
   int fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
   if (fd < 0 || inotify_add_watch(
-                    fd, config_.home_dir.c_str(),
+                    fd, config_.watch_dir.c_str(),
                     IN_MODIFY | IN_CLOSE_WRITE | IN_CREATE | IN_MOVED_TO) < 0) {
     if (fd >= 0) ::close(fd);
-    co_return Fail(Errc::kIo, "cannot watch " + config_.home_dir);
+    co_return Fail(Errc::kIo, "cannot watch " + config_.watch_dir);
   }
   inotify_.emplace(io_, fd);
 
@@ -176,37 +169,20 @@ awaitable<void> Daemon::SleepUntil(asio::steady_timer& timer,
   co_await timer.async_wait(asio::redirect_error(use_awaitable, ec));
 }
 
-void Daemon::AttemptEnded(bool converged) {
-  const auto now = Clock::now();
-  if (converged) {
-    backoff_ = config_.initial_backoff;
-  } else {
-    backoff_ = std::min<std::chrono::milliseconds>(backoff_ * 2, kMaxBackoff);
-  }
-  // Jitter keeps two daemons that dial each other from colliding again;
-  // the delay never exceeds kMaxBackoff.
-  auto jitter = std::chrono::milliseconds(randombytes_uniform(
-      static_cast<std::uint32_t>(backoff_.count() / 4 + 1)));
-  auto delay =
-      std::min<std::chrono::milliseconds>(backoff_ + jitter, kMaxBackoff);
-  next_dial_at_ = std::max(next_dial_at_, now + delay);
+DialPolicy::Slot Daemon::CurrentSlot() const {
+  return {session_outgoing_, session_since_, session_->last_heard()};
 }
 
-bool Daemon::Replaces(bool incoming_live) const {
+bool Daemon::Replaces(bool incoming_live) {
   if (!session_) return true;
-  const auto now = Clock::now();
-  if (!incoming_live) {
-    return now - session_->last_heard() > config_.ping_interval * 3 / 2;
+  Bytes partner_key;
+  if (incoming_live && session_outgoing_) {  // maybe a race: who dialled
+    if (auto partner = watch_store_->Partner(); partner && *partner)
+      partner_key = (*partner)->public_key;
   }
-  if (!session_outgoing_ || now - session_since_ >= kDialRace) return true;
-  // Both daemons dialled at once: keep the connection dialled by the node
-  // with the smaller public key, so that both sides keep the same one.
-  auto partner = watch_store_->Partner();
-  if (!partner || !*partner) return true;
-  const Bytes& mine = config_.identity->public_key;
-  const Bytes& theirs = (*partner)->public_key;
-  return std::lexicographical_compare(theirs.begin(), theirs.end(),
-                                      mine.begin(), mine.end());
+  return policy_.Replaces(CurrentSlot(), incoming_live,
+                          config_.identity->public_key, partner_key,
+                          Clock::now());
 }
 
 void Daemon::TakeSlot(std::shared_ptr<SyncSession> session, bool outgoing) {
@@ -274,10 +250,8 @@ awaitable<void> Daemon::HandleIncoming(tcp::socket socket) {
                             (*partner)->public_key, &*pair_secret});
     }
   }
-  std::optional<PendingUnpair> pending;
-  if (auto p =
-          LoadPendingUnpair(config_.pending_unpair_path, *config_.local_key);
-      p && *p) {
+  std::optional<store::UnpairNotice> pending;
+  if (auto p = watch_store_->OwedUnpairNotice(); p && *p) {
     pending = std::move(**p);
     candidates.push_back({&config_.identity->secret_key,
                           pending->partner_public_key, &pending->pair_secret});
@@ -311,7 +285,7 @@ awaitable<void> Daemon::HandleIncoming(tcp::socket socket) {
   conn->ClearDeadline();
   if (pending && matched == candidates.size() - 1) {
     if (auto st = co_await SendUnpairNotice(**channel); st) {
-      (void)ClearPendingUnpair(config_.pending_unpair_path);
+      (void)watch_store_->ForgetUnpairNotice(pending->partner_public_key);
       spdlog::info("told the old partner at {} that we unpaired", peer);
     }
     co_return;
@@ -339,7 +313,7 @@ awaitable<void> Daemon::HandleIncoming(tcp::socket socket) {
                        store.error().message +
                        "): is the disk full or the folder read-only?");
     (*channel)->connection().Close();
-    AttemptEnded(false);
+    policy_.AttemptEnded(false, Clock::now());
     co_return;
   }
   auto session = std::make_shared<SyncSession>(std::move(*channel), **store,
@@ -358,7 +332,7 @@ awaitable<void> Daemon::HandleIncoming(tcp::socket socket) {
   } else {
     spdlog::info("session with {} failed: {}", peer, result.error().message);
   }
-  AttemptEnded(converged);
+  policy_.AttemptEnded(converged, Clock::now());
   dial_wake_.cancel();  // re-evaluate; the backoff still applies
 }
 
@@ -368,22 +342,9 @@ awaitable<void> Daemon::DialLoop() {
       co_await Sleep(dial_wake_, std::chrono::hours(1));
       continue;
     }
-    if (Clock::now() < next_dial_at_) {
-      co_await SleepUntil(dial_wake_, next_dial_at_);
+    if (Clock::now() < policy_.next_dial_at()) {
+      co_await SleepUntil(dial_wake_, policy_.next_dial_at());
       continue;  // woken early: check again (a session may have begun)
-    }
-    // An old partner owed an unpair notice first.
-    if (auto p =
-            LoadPendingUnpair(config_.pending_unpair_path, *config_.local_key);
-        p && *p && !(*p)->last_address.empty()) {
-      if (auto ep = ParseEndpoint((*p)->last_address)) {
-        if (auto st =
-                co_await DeliverUnpair(config_.identity->secret_key, **p, *ep);
-            st) {
-          (void)ClearPendingUnpair(config_.pending_unpair_path);
-          spdlog::info("told the old partner that we unpaired");
-        }
-      }
     }
     auto store = config_.open_store();
     if (!store) {
@@ -391,8 +352,20 @@ awaitable<void> Daemon::DialLoop() {
                      "cannot open the shared store (" + store.error().message +
                          "): is the disk full or the folder read-only? will "
                          "keep trying");
-      AttemptEnded(false);
+      policy_.AttemptEnded(false, Clock::now());
       continue;
+    }
+    // An old partner owed an unpair notice first.
+    if (auto p = (*store)->OwedUnpairNotice();
+        p && *p && !(*p)->last_address.empty()) {
+      if (auto ep = ParseEndpoint((*p)->last_address)) {
+        if (auto st =
+                co_await DeliverUnpair(config_.identity->secret_key, **p, *ep);
+            st) {
+          (void)(*store)->ForgetUnpairNotice((*p)->partner_public_key);
+          spdlog::info("told the old partner that we unpaired");
+        }
+      }
     }
     std::optional<tcp::endpoint> target;
     auto partner = (*store)->Partner();
@@ -401,7 +374,7 @@ awaitable<void> Daemon::DialLoop() {
     }
     if (!target) {
       // Not paired or no address yet: the partner will dial us, or a
-      // change to shared.db (pairing) wakes this loop.
+      // change to the shared store (pairing) wakes this loop.
       spdlog::info("no partner address to dial: waiting to be dialled");
       wait_fingerprint_ = PartnerFingerprint();
       store->reset();  // closed before the wait, not during it
@@ -410,7 +383,7 @@ awaitable<void> Daemon::DialLoop() {
       waiting_for_partner_ = false;
       continue;
     }
-    last_attempt_at_ = Clock::now();
+    policy_.DialStarted(Clock::now());
     std::shared_ptr<SyncSession> mine;
     auto result = co_await SyncWith(
         **store, config_.identity->secret_key, *target, SessionOptions(),
@@ -448,15 +421,14 @@ awaitable<void> Daemon::DialLoop() {
       }
       spdlog::debug("dial failed: {}", result.error().message);
     }
-    AttemptEnded(converged);
+    policy_.AttemptEnded(converged, Clock::now());
   }
 }
 
 void Daemon::OnPartnerSeen(const tcp::endpoint& where) {
   if (stopped_ || !watch_store_) return;
   const auto now = Clock::now();
-  const bool absent = !last_seen_at_ || now - *last_seen_at_ > kAbsence;
-  last_seen_at_ = now;
+  const bool absent = policy_.Seen(now);
   const std::string address = FormatEndpoint(where);
   bool moved = false;
   auto partner = watch_store_->Partner();
@@ -470,33 +442,28 @@ void Daemon::OnPartnerSeen(const tcp::endpoint& where) {
     spdlog::info("the partner's laptop is now at {}", address);
     moved = true;
   }
-  if (session_ && SilentElsewhere(where)) {
-    // The partner announces from another address while our session with
-    // it has gone quiet: its address changed under the connection (DHCP,
-    // another network). End it now rather than after the idle timeout; a
-    // healthy session hears a ping every ping interval, so one to a
-    // partner with two addresses is never cut.
-    spdlog::info(
-        "the partner's laptop is at {} and the old connection is silent: "
-        "reconnecting",
-        address);
-    session_->Stop();
-    backoff_ = config_.initial_backoff;
-    return;  // the session's end lets the dial loop dial the new address
+  if (session_) {
+    boost::system::error_code ec;
+    const auto remote = session_->connection().socket().remote_endpoint(ec);
+    const bool same = !ec && remote.address() == where.address();
+    if (policy_.SilentElsewhere(CurrentSlot(), same, now)) {
+      // The partner announces from another address while our session with
+      // it has gone quiet: its address changed under the connection (DHCP,
+      // another network). End it now rather than after the idle timeout; a
+      // healthy session hears a ping every ping interval, so one to a
+      // partner with two addresses is never cut.
+      spdlog::info(
+          "the partner's laptop is at {} and the old connection is silent: "
+          "reconnecting",
+          address);
+      session_->Stop();
+      policy_.PartnerMoved();
+      return;  // the session's end lets the dial loop dial the new address
+    }
   }
   if (session_ || !(moved || absent)) return;
-  // The old failures were about another place or time: start over, but
-  // never sooner than kMinDialGap after the last attempt.
-  if (moved) backoff_ = config_.initial_backoff;
-  next_dial_at_ = std::max(now, last_attempt_at_ + kMinDialGap);
+  policy_.DialSoon(now, moved);
   dial_wake_.cancel();
-}
-
-bool Daemon::SilentElsewhere(const tcp::endpoint& where) const {
-  boost::system::error_code ec;
-  const auto remote = session_->connection().socket().remote_endpoint(ec);
-  if (!ec && remote.address() == where.address()) return false;
-  return Clock::now() - session_->last_heard() > config_.ping_interval * 3 / 2;
 }
 
 void Daemon::OnLocalEvent() {
@@ -511,7 +478,7 @@ void Daemon::OnLocalEvent() {
              PartnerFingerprint() != wait_fingerprint_) {
     // Paired (or an address learned) meanwhile. A local write never wakes
     // the dial loop: it would bypass the backoff; the next attempt carries
-    // it. Its own opening and closing of shared.db are events too.
+    // it. Its own opening and closing of the store are events too.
     dial_wake_.cancel();
   }
 }
@@ -530,7 +497,7 @@ awaitable<void> Daemon::WatchLoop() {
     std::size_t n = co_await inotify_->async_read_some(
         asio::buffer(buf), asio::redirect_error(use_awaitable, ec));
     if (ec || stopped_) break;
-    bool relevant = BatchTouchesStore(buf.data(), n);
+    bool relevant = BatchTouchesStore(buf.data(), n, config_.watch_prefix);
     if (relevant) OnLocalEvent();
   }
 }

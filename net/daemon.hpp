@@ -1,8 +1,8 @@
 // `inch serve`: listens for the partner, dials its last known address with
 // backoff and jitter, keeps one live sync session and pushes local changes
-// into it as soon as shared.db changes (inotify, then the store's local
-// change counter: no polling). One io_context thread; Stop() (from a
-// signal_set) ends every loop and session so Run() returns.
+// into it as soon as the shared store's files change (inotify, then the
+// store's local change counter: no polling). One io_context thread; Stop()
+// (from a signal_set) ends every loop and session so Run() returns.
 //
 // Liveness (docs/PROTOCOL.md): an incoming connection counts as the
 // partner's only once its first transport frame (the dialer's Hello) has
@@ -23,6 +23,7 @@
 #include "crypto/identity.hpp"
 #include "net/asio.hpp"
 #include "net/daemon_presence.hpp"
+#include "net/dial_policy.hpp"
 #include "net/sync_session.hpp"
 #include "store/shared/sync_port.hpp"
 
@@ -30,23 +31,15 @@ namespace inch::net {
 
 inline constexpr std::uint16_t kDefaultPort = 47470;
 inline constexpr std::size_t kMaxUnauthenticated = 4;
-inline constexpr auto kMaxBackoff = std::chrono::seconds(60);
-// Two connections that began within this of each other are a race (both
-// daemons dialled at once), not a stale session being replaced.
-inline constexpr auto kDialRace = std::chrono::seconds(5);
-// No sighting of the partner for this long is an absence (presence is
-// announced every 5 s): the next sighting may dial at once.
-inline constexpr auto kAbsence = std::chrono::seconds(20);
-// Sightings never start attempts more often than this.
-inline constexpr auto kMinDialGap = std::chrono::seconds(1);
 
 struct DaemonConfig {
   tcp::endpoint listen;
-  std::string home_dir;                        // watched for shared.db* changes
-  std::string pending_unpair_path;             // see unpair_notice.hpp
+  // Where the shared store's files are, and how their names begin (the
+  // file, its -wal and -shm): watched for changes. cli/ fills them in.
+  std::string watch_dir;
+  std::string watch_prefix;
   const crypto::Identity* identity = nullptr;  // must outlive the daemon
-  const crypto::Secret* local_key = nullptr;   // opens the pending notice
-  // Opens shared.db afresh (each session gets its own handle, so pairing
+  // Opens the shared store afresh (each session gets its own handle, so pairing
   // or unpairing by another process is always seen).
   std::function<Result<std::unique_ptr<store::SyncPort>>()> open_store;
   // Told the bound address once listening (the CLI logs it).
@@ -84,7 +77,8 @@ struct DaemonConfig {
 // partner that cannot store our ops), reset only by a converged session;
 // the dial loop never starts before the delay is over. Local writes never
 // shorten it; OnPartnerSeen may (new address, or after an absence), never
-// to less than kMinDialGap after the last attempt.
+// to less than kMinDialGap after the last attempt. The policy, its states
+// and invariants: DialPolicy (dial_policy.hpp).
 class Daemon {
  public:
   Daemon(asio::io_context& io, DaemonConfig config);
@@ -114,15 +108,11 @@ class Daemon {
   awaitable<void> SleepUntil(asio::steady_timer& timer, Clock::time_point at);
   // Whether a new authenticated connection (live or not) takes the slot
   // from the current session; see the class comment.
-  bool Replaces(bool incoming_live) const;
-  // Whether the live session is with another address than `where` and
-  // has heard nothing for 1.5 ping intervals (a partner that moved).
-  bool SilentElsewhere(const tcp::endpoint& where) const;
+  bool Replaces(bool incoming_live);
+  // The current session as the dial policy sees it.
+  DialPolicy::Slot CurrentSlot() const;
   // Takes the slot for `session`, stopping any session it replaces.
   void TakeSlot(std::shared_ptr<SyncSession> session, bool outgoing);
-  // A session or attempt ended: converged resets the backoff, anything
-  // else grows it; the next dial waits for it either way.
-  void AttemptEnded(bool converged);
   // Logs `message` at info level when `state` differs from the last one.
   void LogStateChange(const std::string& state, const std::string& message);
   SyncOptions SessionOptions() const;
@@ -143,11 +133,8 @@ class Daemon {
   std::shared_ptr<SyncSession> session_;
   bool session_outgoing_ = false;
   Clock::time_point session_since_{};
-  std::chrono::milliseconds backoff_{};
-  Clock::time_point next_dial_at_{};  // no attempt before this
-  Clock::time_point last_attempt_at_{};
-  std::optional<Clock::time_point> last_seen_at_;  // OnPartnerSeen
-  std::string dial_state_;                         // LogStateChange
+  DialPolicy policy_;
+  std::string dial_state_;  // LogStateChange
   std::vector<std::weak_ptr<Connection>> unauthenticated_;
   std::uint64_t last_counter_ = 0;
   int loops_running_ = 0;

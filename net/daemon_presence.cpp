@@ -31,19 +31,26 @@ void PresenceFollower::Stop() {
   if (service_) service_->Stop();
   service_.reset();
   announcing_for_.reset();
+  followed_.reset();
 }
 
 void PresenceFollower::Follow(store::SyncPort& store) {
+  auto generation = store.PairingGeneration();
+  if (!generation || followed_ == *generation) return;
   auto partner = store.Partner();
   if (!partner) return;
   if (!*partner) {
     if (service_) spdlog::info("unpaired: no longer announcing on the LAN");
     Stop();
+    followed_ = *generation;
     return;
   }
   auto secret = store.PairSecret();
   if (!secret) return;
-  if (service_ && announcing_for_ && announcing_for_->Equals(*secret)) return;
+  if (service_ && announcing_for_ && announcing_for_->Equals(*secret)) {
+    followed_ = *generation;
+    return;
+  }
   Stop();
   auto started = PresenceService::Start(
       executor_, *secret, my_public_key_, (*partner)->public_key,
@@ -61,6 +68,7 @@ void PresenceFollower::Follow(store::SyncPort& store) {
   said_unavailable_ = false;
   service_ = std::move(*started);
   announcing_for_.emplace(std::move(*secret));
+  followed_ = *generation;
   spdlog::info("announcing this laptop to the partner's on the LAN");
 }
 

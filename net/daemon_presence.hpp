@@ -24,8 +24,11 @@ namespace inch::net {
 // States: silent (unpaired, or the discovery port could not be opened) ->
 // announcing (paired: a PresenceService for this pair's keys) -> silent
 // again on unpairing or Stop(), or announcing anew for a new pair.
-// Transitions: Follow() only. Invariant: announcing_for_ holds the pair
-// secret of the running service exactly when service_ is set.
+// Transitions: Follow() only. Invariants: announcing_for_ holds the pair
+// secret of the running service exactly when service_ is set; followed_
+// is the store's pairing generation the current state was read for, and
+// is unset while the state may lag the pairing (never read, a store error,
+// or announcing failed and is retried on the next Follow).
 class PresenceFollower {
  public:
   PresenceFollower(asio::any_io_executor executor, Bytes my_public_key,
@@ -36,8 +39,10 @@ class PresenceFollower {
   PresenceFollower(const PresenceFollower&) = delete;
   PresenceFollower& operator=(const PresenceFollower&) = delete;
 
-  // Reads the pairing from `store` and starts, restarts or stops the
-  // announcements to match. A store error leaves things as they are.
+  // Starts, restarts or stops the announcements to match the pairing in
+  // `store`. Called on every change to the store, so it reads the pin and
+  // the pair secret only when the pairing generation moved. A store error
+  // leaves things as they are.
   void Follow(store::SyncPort& store);
   void Stop();  // idempotent
   bool announcing() const { return service_ != nullptr; }
@@ -50,6 +55,7 @@ class PresenceFollower {
   PresenceService::Options options_;
   std::shared_ptr<PresenceService> service_;
   std::optional<crypto::Secret> announcing_for_;
+  std::optional<std::uint64_t> followed_;
   bool said_unavailable_ = false;
 };
 

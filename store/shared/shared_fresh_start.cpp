@@ -123,16 +123,24 @@ Status SharedStore::Impl::StartAfresh() {
   auto changes = Meta("changes");
   if (!changes) return std::unexpected(changes.error());
   if (auto s = SetMeta("changes", *changes + 1); !s) return s;
+  // A pairing begins or ends here: a watcher re-reads the keys.
+  auto pairings = Meta("pairings");
+  if (!pairings) return std::unexpected(pairings.error());
+  if (auto s = SetMeta("pairings", *pairings + 1); !s) return s;
   quiet.reset();
   return {};
 }
 
-Status SharedStore::ErasePartner() {
-  auto& db = *impl_->db;
+Status SharedStore::ErasePartner() { return impl_->Unpair(false); }
+
+Status SharedStore::Impl::Unpair(bool owe_notice) {
   auto erase = [&]() -> Status {
-    auto tx = Transaction::Begin(db);
+    auto tx = Transaction::Begin(*db);
     if (!tx) return std::unexpected(tx.error());
-    if (auto s = db.Exec(
+    if (owe_notice) {
+      if (auto s = OweNoticeToPartner(); !s) return s;
+    }
+    if (auto s = db->Exec(
             "DELETE FROM ops WHERE author = 1;"
             "DELETE FROM ops WHERE item IN (SELECT id FROM items WHERE "
             "author = 1);"
@@ -146,17 +154,17 @@ Status SharedStore::ErasePartner() {
       return s;
     }
     // The pin is gone: the fold below ranks me as the only author.
-    impl_->partner_pk.clear();
-    if (auto s = impl_->StartAfresh(); !s) return s;
+    partner_pk.clear();
+    if (auto s = StartAfresh(); !s) return s;
     return tx->Commit();
   };
   const Status erased = erase();
-  impl_->quiet.reset();
+  quiet.reset();
   // The pin in memory follows the file, whether the erase committed or
   // rolled back.
-  if (auto s = impl_->LoadPartnerCache(); !s) return s;
+  if (auto s = LoadPartnerCache(); !s) return s;
   if (!erased) return erased;
-  return db.CheckpointTruncate();
+  return db->CheckpointTruncate();
 }
 
 }  // namespace inch::store

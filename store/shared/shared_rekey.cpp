@@ -8,6 +8,7 @@
 //   ops.body, sealing 0       AD AtRestAd("ops", author, seq)
 //   partner.secret            AD "partner/secret"
 //   partner.address           AD "partner/address"
+//   unpair_notice.sealed      AD "unpair_notice/1"
 //   private_answers           under the local key made from the shared
 //                             subkey; row ids and the gate's MACs under the
 //                             record key made from it (RekeyDerived)
@@ -73,6 +74,11 @@ constexpr SealedColumn kColumns[] = {
      " AND rowid > ?1 ORDER BY rowid LIMIT ?2",
      "UPDATE partner SET address = ?1 WHERE rowid = ?2", false,
      [](std::int64_t, std::int64_t) { return std::string("partner/address"); }},
+    {"the unpair notice",
+     "SELECT rowid, sealed, 0, 0 FROM unpair_notice WHERE rowid > ?1"
+     " ORDER BY rowid LIMIT ?2",
+     "UPDATE unpair_notice SET sealed = ?1 WHERE rowid = ?2", false,
+     [](std::int64_t, std::int64_t) { return std::string(kUnpairNoticeAd); }},
 };
 
 }  // namespace

@@ -18,7 +18,7 @@ namespace inch::store {
 namespace {
 
 constexpr std::int64_t kApplicationId = 0x696e6373;  // "incs"
-constexpr std::int64_t kSchemaVersion = 4;
+constexpr std::int64_t kSchemaVersion = 5;
 
 // Migration n takes user_version n-1 to n; each runs in one transaction.
 constexpr const char* kMigrations[] = {
@@ -85,6 +85,11 @@ constexpr const char* kMigrations[] = {
     "ALTER TABLE private_answers RENAME TO private_answers_v3;"
     "CREATE TABLE private_answers(id BLOB PRIMARY KEY, answer BLOB NOT NULL)"
     "  STRICT;",
+    // 5: a generation that bumps when a pairing begins or ends, and the
+    // unpair notice owed to an old partner (shared_pending_unpair.cpp).
+    "INSERT INTO meta(key, value) VALUES ('pairings', 0);"
+    "CREATE TABLE unpair_notice(id INTEGER PRIMARY KEY CHECK (id = 1),"
+    "  sealed BLOB NOT NULL) STRICT;",
 };
 static_assert(std::size(kMigrations) == kSchemaVersion);
 
@@ -426,6 +431,7 @@ Status SharedStore::SetPartner(ByteView partner_public_key,
   if (!tx) return std::unexpected(tx.error());
   // Nothing done for (or before) another pairing flows to this partner.
   if (auto s = impl_->StartAfresh(); !s) return s;
+  if (auto s = impl_->DropNoticeOwedTo(partner_public_key); !s) return s;
   auto st = db.Prepare(
       "INSERT INTO partner(id, public_key, secret) VALUES (1, ?, ?)");
   st.Bind(1, partner_public_key);

@@ -97,6 +97,19 @@ class SharedStore final : public SyncPort {
   // consents go; release numbers start again at 1). Checkpoints the WAL.
   // Idempotent.
   Status ErasePartner() override;
+  // Bumps with every SetPartner and ErasePartner (shared_pending_unpair.cpp).
+  Result<std::uint64_t> PairingGeneration() override;
+  // `inch unpair`: erases the partner as ErasePartner does and records the
+  // unpair notice owed to it, in one transaction (replacing an older
+  // notice). A partner-initiated unpair (ErasePartner) owes none; a new
+  // pairing keeps it unless it pairs with that same partner again.
+  // kNotFound when unpaired.
+  Status UnpairAndOweNotice();
+  Result<std::optional<UnpairNotice>> OwedUnpairNotice() override;
+  Status ForgetUnpairNotice(ByteView partner_public_key) override;
+  // Records `notice` as owed (replacing an older one): a notice that an
+  // older inch kept in a file of its own (cli/legacy_unpair_notice.hpp).
+  Status ImportUnpairNotice(const UnpairNotice& notice);
 
   // ---- Sync core (transport-agnostic). ----
   // A sealed op on the wire = 8-byte big-endian release seq | Seal(pair key,

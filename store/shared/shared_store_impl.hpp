@@ -185,6 +185,14 @@ class SharedStore::Impl {
   // and gives become drafts, everything else of mine goes, consents off.
   // Inside the caller's transaction, with no partner pinned.
   Status StartAfresh();
+  // Ends the pairing (shared_fresh_start.cpp); with `owe_notice`, records
+  // the notice owed to the partner in the same transaction.
+  Status Unpair(bool owe_notice);
+  // The owed notice (shared_pending_unpair.cpp), inside the caller's
+  // transaction: recorded from the pinned partner, or forgotten when a new
+  // pairing is with the partner it was owed to.
+  Status OweNoticeToPartner();
+  Status DropNoticeOwedTo(ByteView partner_public_key);
 
   // All ops (or only what both nodes hold) opened, for the fold.
   Result<std::vector<OpWithAuthor>> LoadOps(bool released_only);
@@ -194,6 +202,8 @@ class SharedStore::Impl {
 };
 
 std::string AtRestAd(std::string_view table, int author, std::uint64_t a);
+// The owed unpair notice's associated data (table/row; its one row).
+inline constexpr std::string_view kUnpairNoticeAd = "unpair_notice/1";
 
 // A private answer at rest, sealed under the local key with AD "answers/" +
 // hex(row id): the answer (1 not yet, 2 no), then the wish number (8 bytes

@@ -26,6 +26,15 @@ struct PartnerInfo {
   std::string last_address;  // "" when unknown
 };
 
+// An unpair notice still owed to an old partner: after `inch unpair` erased
+// the partner, just enough is kept (sealed at rest) to tell its node once,
+// the next time either node reaches the other.
+struct UnpairNotice {
+  Bytes partner_public_key;  // 32 bytes
+  crypto::Secret pair_secret;
+  std::string last_address;  // "" when unknown
+};
+
 // What leaves for the partner: sealed ops (docs/PROTOCOL.md §8.2).
 struct Outgoing {
   std::vector<Bytes> sealed_ops;
@@ -78,6 +87,15 @@ class SyncPort {
   virtual Status SetPartnerAddress(std::string_view host_port) = 0;
   // The partner unpaired: erase it, and start afresh.
   virtual Status ErasePartner() = 0;
+  // The unpair notice owed to an old partner (nullopt: none owed). Once
+  // delivered, it is forgotten; naming its partner keeps a notice owed to
+  // a newer one meanwhile.
+  virtual Result<std::optional<UnpairNotice>> OwedUnpairNotice() = 0;
+  virtual Status ForgetUnpairNotice(ByteView partner_public_key) = 0;
+  // Bumps whenever a pairing begins or ends, a same-partner re-pair
+  // included: one cheap read, so that a watcher re-reads the keys above
+  // only when they may have changed.
+  virtual Result<std::uint64_t> PairingGeneration() = 0;
 
   // Highest contiguous release number received from the partner.
   virtual Result<std::uint64_t> ReceivedUpTo() = 0;

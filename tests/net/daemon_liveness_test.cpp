@@ -167,10 +167,9 @@ TEST_F(LivenessTest, QuietLiveSessionsPingBothWaysAndStayUp) {
 TEST_F(LivenessTest, ThePartnersNewConnectionReplacesAStaleSession) {
   DaemonConfig config;
   config.listen = {asio::ip::make_address("127.0.0.1"), 0};
-  config.home_dir = a_.dir.path.string();
-  config.pending_unpair_path = (a_.dir.path / "pending-unpair").string();
+  config.watch_dir = a_.dir.path.string();
+  config.watch_prefix = "shared.db";
   config.identity = &a_.id;
-  config.local_key = &a_.key;
   config.idle_timeout = 60s;  // only a replacement can end the stale one
   config.open_store = [this]() -> Result<std::unique_ptr<store::SyncPort>> {
     auto s = a_.Open();
@@ -237,10 +236,9 @@ TEST_F(LivenessTest, APartnerSeenAtANewAddressIsRecordedAndDialled) {
   tcp::acceptor partner(io_, {asio::ip::make_address("127.0.0.1"), 0});
   DaemonConfig config;
   config.listen = {asio::ip::make_address("127.0.0.1"), 0};
-  config.home_dir = a_.dir.path.string();
-  config.pending_unpair_path = (a_.dir.path / "pending-unpair").string();
+  config.watch_dir = a_.dir.path.string();
+  config.watch_prefix = "shared.db";
   config.identity = &a_.id;
-  config.local_key = &a_.key;
   config.open_store = [this]() -> Result<std::unique_ptr<store::SyncPort>> {
     auto s = a_.Open();
     if (!s) return std::unexpected(s.error());

@@ -32,11 +32,49 @@ class FakeSyncPort final : public store::SyncPort {
   const std::vector<Bytes>& received() const { return received_; }
   int synced() const { return synced_; }
 
+  // Pins `partner` with `secret` (a new pairing), or unpairs.
+  void Pair(Bytes partner_public_key, const crypto::Secret& secret) {
+    partner_ = store::PartnerInfo{std::move(partner_public_key), "fake", ""};
+    secret_ = crypto::Secret::CopyOf(secret.view());
+    ++pairings_;
+  }
+  void Unpair() {
+    partner_.reset();
+    secret_ = crypto::Secret();
+    ++pairings_;
+  }
+  // How often the pin and the pair secret were read.
+  int partner_reads() const { return partner_reads_; }
+  int secret_reads() const { return secret_reads_; }
+
   Result<std::optional<store::PartnerInfo>> Partner() override {
-    return std::optional<store::PartnerInfo>();
+    ++partner_reads_;
+    return partner_;
   }
   Result<crypto::Secret> PairSecret() override {
-    return Fail(Errc::kNotFound, "fake: no pair secret");
+    ++secret_reads_;
+    if (!partner_) return Fail(Errc::kNotFound, "fake: no pair secret");
+    return crypto::Secret::CopyOf(secret_.view());
+  }
+  Result<std::uint64_t> PairingGeneration() override { return pairings_; }
+  // Owes `notice` to an old partner, as a local unpair would.
+  void OweNotice(store::UnpairNotice notice) { notice_ = std::move(notice); }
+  Result<std::optional<store::UnpairNotice>> OwedUnpairNotice() override {
+    if (!notice_) return std::optional<store::UnpairNotice>();
+    return std::optional<store::UnpairNotice>(
+        store::UnpairNotice{notice_->partner_public_key,
+                            crypto::Secret::CopyOf(notice_->pair_secret.view()),
+                            notice_->last_address});
+  }
+  Status ForgetUnpairNotice(ByteView partner_public_key) override {
+    if (notice_ &&
+        ByteView(notice_->partner_public_key).size() ==
+            partner_public_key.size() &&
+        std::equal(partner_public_key.begin(), partner_public_key.end(),
+                   notice_->partner_public_key.begin())) {
+      notice_.reset();
+    }
+    return {};
   }
   Status SetPartnerAddress(std::string_view host_port) override {
     address_ = std::string(host_port);
@@ -44,6 +82,7 @@ class FakeSyncPort final : public store::SyncPort {
   }
   Status ErasePartner() override {
     received_.clear();
+    Unpair();
     return {};
   }
   Result<std::uint64_t> ReceivedUpTo() override { return received_.size(); }
@@ -130,6 +169,11 @@ class FakeSyncPort final : public store::SyncPort {
     }
     return out;
   }
+  std::optional<store::PartnerInfo> partner_;
+  std::optional<store::UnpairNotice> notice_;
+  crypto::Secret secret_;
+  std::uint64_t pairings_ = 0;
+  int partner_reads_ = 0, secret_reads_ = 0;
   std::vector<Bytes> mine_, received_;
   std::uint64_t changes_ = 0;
   std::string address_;
