@@ -2,6 +2,8 @@
 // api_node.cpp (status, unlock, lock) and api_lists.cpp.
 #include "ui/api.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include "cli/agent.hpp"
 
 namespace inch::ui {
