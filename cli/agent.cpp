@@ -304,6 +304,11 @@ Status Start(const std::string& socket_path, crypto::Secret master,
   }
   if (pid == 0) {
     Detach();
+    // A fork without exec inherits every descriptor: the agent of an
+    // unlock from `inch ui` would keep its listener and connections open
+    // (and the port busy) for as long as it lives. It needs only its own.
+    if (fd > STDERR_FILENO + 1) ::close_range(STDERR_FILENO + 1, fd - 1, 0);
+    ::close_range(static_cast<unsigned>(fd) + 1, ~0U, 0);
     // mlock is not inherited across fork: move the key into fresh guarded
     // memory of this process and drop the inherited copy.
     crypto::Secret key = crypto::Secret::CopyOf(master.view());

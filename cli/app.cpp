@@ -63,6 +63,7 @@ int RunInch(int argc, char** argv) {
   RegisterListsCommands(app, ctx);
   RegisterServiceCommand(app, ctx);
   RegisterBundleCommands(app, ctx);
+  RegisterUiCommand(app, ctx);
 
   try {
     app.parse(argc, argv);

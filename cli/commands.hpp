@@ -26,5 +26,7 @@ void RegisterListsCommands(CLI::App& app, Context& ctx);
 void RegisterServiceCommand(CLI::App& app, Context& ctx);
 // bundle write/read (bundle_command.cpp).
 void RegisterBundleCommands(CLI::App& app, Context& ctx);
+// ui: the web interface on this laptop (ui_command.cpp, ui/).
+void RegisterUiCommand(CLI::App& app, Context& ctx);
 
 }  // namespace inch::cli

@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "cli/context.hpp"
 #include "store/shared/shared_store.hpp"
@@ -44,6 +45,12 @@ std::string Relation(store::SharedStore& s, const store::State& st,
 // My marks on an item for people: "shared · chosen · thanked", ...
 std::string StateOf(const store::ItemState& it,
                     const std::optional<store::PrivateAnswer>& answer);
+
+// Easiest first: gives by size, then by the importance of the wish they
+// serve (most wanted first); wishes by importance. Ties: oldest first.
+// (`inch list` and the web interface's lists.)
+void SortEasiestFirst(const store::State& st,
+                      std::vector<const store::ItemState*>& items);
 
 // Opens the shared store and runs `body` on it (errors pass through).
 template <class F>

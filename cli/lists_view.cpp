@@ -160,8 +160,8 @@ int RelatedImportance(const store::State& st, const ItemState& it) {
   return 0;
 }
 
-// Easiest first: gives by size, then by the importance of the wish they
-// serve (most wanted first); wishes by importance. Ties: oldest first.
+}  // namespace
+
 void SortEasiestFirst(const store::State& st,
                       std::vector<const ItemState*>& items) {
   auto key = [&](const ItemState* x) {
@@ -174,8 +174,6 @@ void SortEasiestFirst(const store::State& st,
       items.begin(), items.end(),
       [&](const ItemState* a, const ItemState* b) { return key(a) < key(b); });
 }
-
-}  // namespace
 
 Status ShowList(Context& ctx, bool mine_only, bool partner_only, bool wrap) {
   return WithStore(ctx, [&](store::SharedStore& s) -> Status {

@@ -10,6 +10,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   clang-tidy clang-format  # scripts/lint.sh (version 14 on Debian 12)
   iproute2                 # the two-host tests (ip netns, veth)
+  chromium chromium-driver python3-selenium  # the web interface in a real browser (tests/ui)
 )
 
 missing=()

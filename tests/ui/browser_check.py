@@ -1,0 +1,173 @@
+#!/usr/bin/python3
+"""Drives inch's page in a real headless Chromium (Debian's chromium,
+chromium-driver and python3-selenium), as browser_e2e_test.cpp asks:
+
+    browser_check.py URL SCREENSHOT_DIR PASSPHRASE PAYLOAD
+
+opens the URL `inch ui --no-open` printed, unlocks, adds wishes (one of
+them PAYLOAD, a script in disguise), shares one, says "ready", locks, and
+saves screenshots at 360 and 1280 px. Exits 0 when all went as expected,
+1 with the reason otherwise, 2 when the browser cannot start (never a
+silent pass)."""
+import os
+import sys
+import tempfile
+
+try:
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+    from selenium.common.exceptions import StaleElementReferenceException
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support import expected_conditions as EC
+    from selenium.webdriver.support.ui import WebDriverWait
+except ImportError as e:
+    print(f"browser_check: selenium is missing ({e}): "
+          "apt-get install python3-selenium", file=sys.stderr)
+    sys.exit(2)
+
+url, shots, passphrase, payload = sys.argv[1:5]
+os.makedirs(shots, exist_ok=True)
+GENTLE = "Ask me one question about my day before we look at our phones"
+
+
+def fail(why):
+    print(f"browser_check: {why}", file=sys.stderr)
+    sys.exit(1)
+
+
+def start_browser(profile):
+    opts = webdriver.ChromeOptions()
+    opts.binary_location = "/usr/bin/chromium"
+    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu",
+                "--disable-dev-shm-usage", "--no-first-run",
+                "--window-size=1280,900", f"--user-data-dir={profile}"):
+        opts.add_argument(arg)
+    opts.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    try:
+        return webdriver.Chrome(service=Service("/usr/bin/chromedriver"),
+                                options=opts)
+    except Exception as e:  # noqa: BLE001 - any failure to start is fatal
+        print(f"browser_check: Chromium did not start: {e}", file=sys.stderr)
+        sys.exit(2)
+
+
+def shot(driver, name, width):
+    driver.set_window_size(width, 900)
+    height = driver.execute_script(
+        "return document.documentElement.scrollHeight")
+    driver.set_window_size(width, max(600, height + 40))
+    driver.execute_script("window.scrollTo(0, 0)")
+    overflow = driver.execute_script(
+        "return document.documentElement.scrollWidth > window.innerWidth")
+    path = os.path.join(shots, f"{name}-{width}.png")
+    driver.save_screenshot(path)
+    print(f"saved {path}")
+    if overflow:
+        fail(f"{name} at {width} px is wider than the window")
+
+
+def visible(driver, element_id, timeout=20):
+    WebDriverWait(driver, timeout,
+                  ignored_exceptions=[StaleElementReferenceException]).until(
+        EC.visibility_of_element_located((By.ID, element_id)))
+
+
+def wait_for(driver, condition, timeout=20):
+    # The page redraws its lists after each change: an element found just
+    # before a redraw goes stale, and the condition is simply asked again.
+    WebDriverWait(driver, timeout,
+                  ignored_exceptions=[StaleElementReferenceException]).until(
+        condition)
+
+
+def item_with_text(driver, list_id, text):
+    for li in driver.find_elements(By.CSS_SELECTOR, f"#{list_id} li"):
+        if li.find_element(By.CLASS_NAME, "text").text == text:
+            return li
+    return None
+
+
+def add_wish(driver, text, importance):
+    box = driver.find_element(By.ID, "wish-text")
+    box.clear()
+    box.send_keys(text)
+    driver.find_element(
+        By.CSS_SELECTOR, f'input[name="importance"][value="{importance}"]'
+    ).click()
+    driver.find_element(By.CSS_SELECTOR, "#wish-form button").click()
+    wait_for(driver,
+        lambda d: item_with_text(d, "my-wishes", text) is not None)
+
+
+def main():
+    with tempfile.TemporaryDirectory() as profile:
+        driver = start_browser(profile)
+        try:
+            run(driver)
+        finally:
+            driver.quit()
+
+
+def run(driver):
+    driver.get(url)
+    if "/t/" in driver.current_url:
+        fail("the token stayed in the address bar")
+    visible(driver, "unlock-view")
+    if driver.switch_to.active_element.get_attribute("id") != "passphrase":
+        fail("the passphrase field does not have the focus")
+    shot(driver, "unlock", 360)
+    shot(driver, "unlock", 1280)
+
+    wrong = driver.find_element(By.ID, "passphrase")
+    wrong.send_keys("not the passphrase", Keys.ENTER)
+    wait_for(driver,
+        lambda d: "did not open" in d.find_element(By.ID, "message").text)
+    field = driver.find_element(By.ID, "passphrase")
+    field.clear()
+    field.send_keys(passphrase, Keys.ENTER)
+    visible(driver, "lists-view", timeout=30)
+
+    add_wish(driver, GENTLE, 4)
+    add_wish(driver, payload, 2)
+    li = item_with_text(driver, "my-wishes", payload)
+    if li is None:
+        fail("the payload wish is not shown as its text")
+    if driver.find_elements(By.CSS_SELECTOR, "#lists-view img"):
+        fail("the payload became an <img> element")
+    if driver.title != "inch":
+        fail(f"the title changed to {driver.title!r}: the payload ran")
+    if driver.execute_script("return window.__inch_pwned !== undefined"):
+        fail("the payload's script ran")
+
+    gentle = item_with_text(driver, "my-wishes", GENTLE)
+    gentle.find_element(By.XPATH, ".//button[text()='Share']").click()
+    wait_for(driver,
+        lambda d: "shared" in item_with_text(d, "my-wishes", GENTLE)
+        .find_element(By.CLASS_NAME, "meta").text)
+    # Most wanted first: the importance-4 wish above the importance-2 one.
+    texts = [e.text for e in driver.find_elements(
+        By.CSS_SELECTOR, "#my-wishes li .text")]
+    if texts != [GENTLE, payload]:
+        fail(f"wishes not most wanted first: {texts}")
+
+    driver.find_element(By.ID, "consent-lists").click()
+    wait_for(driver,
+        lambda d: d.find_element(By.ID, "consent-lists-words").text ==
+        "You are ready; waiting for your partner.")
+    shot(driver, "lists", 360)
+    shot(driver, "lists", 1280)
+
+    driver.find_element(By.ID, "lock").click()
+    visible(driver, "unlock-view")
+
+    problems = [e["message"] for e in driver.get_log("browser")
+                if "Content Security Policy" in e["message"] or
+                e["level"] == "SEVERE" and "favicon" not in e["message"] and
+                "status of 401" not in e["message"]]
+    if problems:
+        fail("the browser reported: " + " | ".join(problems))
+    print("browser_check: all well")
+
+
+main()
