@@ -16,3 +16,18 @@ endfunction()
 # Asio needs <utility> first (Boost 1.74 with g++ 12, see net/asio.hpp).
 set(INCH_PCH_ASIO <utility> <boost/asio.hpp> <spdlog/spdlog.h>
     <google/protobuf/message_lite.h>)
+
+# Unity builds for CI (scripts/build.sh asan): a target's files are
+# compiled a few at a time as one translation unit, so the Asio, GoogleTest
+# and protobuf templates they share are instantiated and compiled once per
+# batch, not once per file. Off by default: a plain build keeps one unit
+# per file, which is what an editor and an incremental rebuild want. Every
+# file still builds alone too (its names in an anonymous namespace must not
+# clash with another file's of the same target).
+option(INCH_UNITY "Compile each target's files in batches (unity build)" OFF)
+function(inch_unity target)
+  if(INCH_UNITY)
+    set_target_properties(${target} PROPERTIES UNITY_BUILD ON
+                                               UNITY_BUILD_BATCH_SIZE 6)
+  endif()
+endfunction()

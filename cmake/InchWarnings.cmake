@@ -26,6 +26,7 @@ function(inch_test name)
       inch_precompile(${name} <gtest/gtest.h>)
     endif()
   endif()
+  inch_unity(${name})
   target_link_libraries(${name} PRIVATE ${T_LIBS} GTest::gtest GTest::gtest_main)
   target_compile_definitions(${name} PRIVATE
     INCH_VECTORS_DIR="${INCH_VECTORS_DIR}"

@@ -22,11 +22,11 @@ namespace fs = std::filesystem;
 using store::ConsentKind;
 using store::Cursor;
 
-struct Node {
+struct BundleNode {
   fs::path dir;
   crypto::Identity id = crypto::GenerateIdentity();
   std::unique_ptr<store::SharedStore> store;
-  Node() {
+  BundleNode() {
     std::string tmpl =
         (fs::temp_directory_path() / "inch-bundle-XXXXXX").string();
     dir = mkdtemp(tmpl.data());
@@ -36,7 +36,7 @@ struct Node {
     EXPECT_TRUE(s.has_value()) << s.error().message;
     store = std::move(*s);
   }
-  ~Node() {
+  ~BundleNode() {
     store.reset();
     fs::remove_all(dir);
   }
@@ -53,17 +53,17 @@ class BundleTest : public ::testing::Test {
     ASSERT_TRUE(crypto::InitCrypto());
     Pin(a_, b_);
   }
-  static void Pin(Node& x, Node& y) {
+  static void Pin(BundleNode& x, BundleNode& y) {
     auto secret = crypto::Secret::Random(32);
     ASSERT_TRUE(x.store->SetPartner(y.id.public_key, secret).has_value());
     ASSERT_TRUE(y.store->SetPartner(x.id.public_key, secret).has_value());
   }
-  static Bytes Write(Node& n) {
+  static Bytes Write(BundleNode& n) {
     auto w = WriteBundle(*n.store, n.id.public_key);
     EXPECT_TRUE(w.has_value()) << w.error().message;
     return w ? w->file : Bytes{};
   }
-  static Result<BundleRead> Read(Node& n, const Bytes& file) {
+  static Result<BundleRead> Read(BundleNode& n, const Bytes& file) {
     return ReadBundle(*n.store, n.id.public_key, file);
   }
   // Reading `file` on b fails with `code` and a message holding `words`,
@@ -79,7 +79,7 @@ class BundleTest : public ::testing::Test {
     EXPECT_EQ(b_.Received(), before);
     EXPECT_EQ(b_.store->GetCursor(Cursor::kBundleRead).value_or(0), stamp);
   }
-  Node a_, b_;
+  BundleNode a_, b_;
 };
 
 TEST(BundleBucketTest, SizesFallInFixedBuckets) {
@@ -176,7 +176,7 @@ TEST_F(BundleTest, MyOwnBundleIsRefused) {
 }
 
 TEST_F(BundleTest, ABundleOfAnotherPairIsRefused) {
-  Node c, d;
+  BundleNode c, d;
   Pin(c, d);
   ASSERT_TRUE(c.store->SetConsent(ConsentKind::kNotes, true).has_value());
   ExpectRefused(Write(c), Errc::kCrypto, "another pair");
@@ -228,7 +228,7 @@ TEST_F(BundleTest, ABundleThatStartsAfterAMissingOneIsRefused) {
 TEST_F(BundleTest, NotPairedIsSaidPlainly) {
   ASSERT_TRUE(a_.store->SetConsent(ConsentKind::kNotes, true).has_value());
   const Bytes file = Write(a_);
-  Node lone;
+  BundleNode lone;
   auto w = WriteBundle(*lone.store, lone.id.public_key);
   ASSERT_FALSE(w.has_value());
   EXPECT_EQ(w.error().code, Errc::kNotFound);

@@ -23,18 +23,18 @@ namespace {
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
-struct TempDir {
+struct LiveTempDir {
   fs::path path;
-  TempDir() {
+  LiveTempDir() {
     std::string tmpl =
         (fs::temp_directory_path() / "inch-live-XXXXXX").string();
     path = mkdtemp(tmpl.data());
   }
-  ~TempDir() { fs::remove_all(path); }
+  ~LiveTempDir() { fs::remove_all(path); }
 };
 
-struct Node {
-  TempDir dir;
+struct LiveNode {
+  LiveTempDir dir;
   crypto::Identity id = crypto::GenerateIdentity();
   crypto::Secret key = crypto::Secret::Random(32);
   Result<std::unique_ptr<store::SharedStore>> Open() const {
@@ -72,7 +72,7 @@ class LivenessTest : public ::testing::Test {
   }
 
   asio::io_context io_;
-  Node a_, b_;
+  LiveNode a_, b_;
   crypto::Secret secret_ = crypto::Secret::Random(32);
 };
 

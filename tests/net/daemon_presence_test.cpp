@@ -8,15 +8,12 @@
 
 #include "crypto/identity.hpp"
 #include "tests/net/fake_sync_port.hpp"
+#include "tests/net/free_port.hpp"
 
 namespace inch::net {
 namespace {
 
-unsigned short FreeUdpPort() {
-  asio::io_context io;
-  asio::ip::udp::socket s(io, {asio::ip::address_v4::any(), 0});
-  return s.local_endpoint().port();
-}
+using testing::FreeUdpPort;
 
 class PresenceFollowTest : public ::testing::Test {
  protected:

@@ -17,6 +17,7 @@
 #include "crypto/secret.hpp"
 #include "net/discovery_wire.hpp"
 #include "net/interfaces.hpp"
+#include "tests/net/free_port.hpp"
 
 namespace inch::net {
 namespace {
@@ -261,11 +262,7 @@ TEST(DatagramTest, MalformedTruncatedOversizedAreIgnored) {
 
 // ---- a real multicast round trip on this host's interfaces
 
-unsigned short FreeUdpPort() {
-  asio::io_context io;
-  udp::socket s(io, {ip::address_v4::any(), 0});
-  return s.local_endpoint().port();
-}
+using testing::FreeUdpPort;
 
 TEST(PresenceServiceTest, PartnersFindEachOtherOverRealMulticast) {
   auto all = ListInterfaceAddresses();
