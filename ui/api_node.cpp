@@ -9,8 +9,8 @@
 #include "cli/daemon_state.hpp"
 #include "cli/node_file.hpp"
 #include "cli/output.hpp"
+#include "crypto/check_words.hpp"
 #include "crypto/passphrase.hpp"
-#include "net/check_words.hpp"
 #include "ui/api.hpp"
 #include "ui/api_words.hpp"
 
@@ -35,8 +35,8 @@ Status AddPairing(cli::Context& ctx, nlohmann::json& out) {
   if (*partner) {
     std::vector<std::string> words;
     if (auto secret = s.PairSecret()) {
-      words = net::CheckWords(*secret, (*node)->identity_public,
-                              (*partner)->public_key);
+      words = crypto::CheckWords(*secret, (*node)->identity_public,
+                                 (*partner)->public_key);
     }
     out["partner"] = {{"check_words", words}};
   }
