@@ -35,7 +35,7 @@ Status Sync(Context& ctx, const std::string& peer) {
   if (!node) return std::unexpected(node.error());
   auto store = node->OpenStore();
   if (!store) return std::unexpected(store.error());
-  auto partner = (*store)->Partner();
+  auto partner = (*store)->pairing().Partner();
   if (!partner) return std::unexpected(partner.error());
   asio::io_context io;
   if (!*partner) {
@@ -75,8 +75,9 @@ Status Sync(Context& ctx, const std::string& peer) {
   // numeric and resolve without the resolver.
   auto eps = net::Resolve(address);
   if (!eps) return std::unexpected(eps.error());
-  auto stats = RunTask(io, net::SyncWith(**store, node->identity.secret_key,
-                                         eps->front(), net::SyncOptions{}));
+  auto stats =
+      RunTask(io, net::SyncWith((*store)->sync(), node->identity.secret_key,
+                                eps->front(), net::SyncOptions{}));
   if (!stats) return std::unexpected(stats.error());
   if (ctx.out().json()) {
     ctx.out().Json({{"converged", stats->converged},
@@ -119,10 +120,10 @@ Status Unpair(Context& ctx) {
   if (!node) return std::unexpected(node.error());
   auto store = node->OpenStore();
   if (!store) return std::unexpected(store.error());
-  auto partner = (*store)->Partner();
+  auto partner = (*store)->pairing().Partner();
   if (!partner) return std::unexpected(partner.error());
   if (!*partner) return Fail(Errc::kNotFound, "not paired");
-  auto secret = (*store)->PairSecret();
+  auto secret = (*store)->pairing().PairSecret();
   if (!secret) return std::unexpected(secret.error());
   net::PendingUnpair pending{(*partner)->public_key, std::move(*secret),
                              (*partner)->last_address};
@@ -132,7 +133,7 @@ Status Unpair(Context& ctx) {
       !st) {
     return st;
   }
-  if (auto st = (*store)->ErasePartner(); !st) return st;
+  if (auto st = (*store)->pairing().ErasePartner(); !st) return st;
   bool told = false;
   if (auto ep = net::ParseEndpoint(pending.last_address)) {
     asio::io_context io;
@@ -158,21 +159,21 @@ void StatusSectionNet(Context& ctx, StatusReport& report) {
   if (!node) return;
   auto store = node->OpenStore();
   if (!store) return;
-  auto partner = (*store)->Partner();
+  auto partner = (*store)->pairing().Partner();
   if (!partner) return;
   if (!*partner) {
     report.json["partner"] = nullptr;
     report.lines.emplace_back("partner", "not paired");
   } else {
     std::vector<std::string> words;
-    if (auto secret = (*store)->PairSecret()) {
+    if (auto secret = (*store)->pairing().PairSecret()) {
       words = net::CheckWords(*secret, node->identity.public_key,
                               (*partner)->public_key);
     }
     report.json["partner"] = PartnerJson(**partner, words);
     report.lines.emplace_back(
         "partner", (*partner)->node_id + "  (" + net::JoinWords(words) + ")");
-    if (auto state = (*store)->CurrentState();
+    if (auto state = (*store)->reader().CurrentState();
         state && !report.json.contains("consents")) {
       auto on = [&](int slot, int kind) {
         return state->consent[slot][kind].on;
@@ -196,7 +197,7 @@ void StatusSectionNet(Context& ctx, StatusReport& report) {
   // Every session that converged (inch sync, or a daemon's) records it in
   // the store; homes written before then kept it in a file.
   std::int64_t ms = 0;
-  if (auto noted = (*store)->LastSync()) ms = *noted;
+  if (auto noted = (*store)->reader().LastSync()) ms = *noted;
   if (ms == 0) {
     auto last = ReadFile(node->files.dir + "/last-sync", 64);
     ms = last ? std::atoll(last->c_str()) : 0;

@@ -41,7 +41,7 @@ void ClearForeignReferences(proto::CreateItem& c,
 
 }  // namespace
 
-Status SharedStore::Impl::StartAfresh() {
+Status SharedDb::StartAfresh() {
   // 1. What my items are now, from my log alone.
   auto all = LoadOps(false);
   if (!all) return std::unexpected(all.error());
@@ -69,17 +69,17 @@ Status SharedStore::Impl::StartAfresh() {
   });
   // 2. Drop my whole log and every item row of mine that is not kept.
   if (auto s =
-          db->Exec("DELETE FROM ops WHERE author = 0;"
-                   "DELETE FROM pending;"
-                   "DELETE FROM releases;"
-                   "DELETE FROM consents WHERE author = 0;"
-                   "DELETE FROM meta WHERE key LIKE 'cursor/%';"
-                   "UPDATE meta SET value = 1 WHERE key = 'next_release';");
+          db().Exec("DELETE FROM ops WHERE author = 0;"
+                    "DELETE FROM pending;"
+                    "DELETE FROM releases;"
+                    "DELETE FROM consents WHERE author = 0;"
+                    "DELETE FROM meta WHERE key LIKE 'cursor/%';"
+                    "UPDATE meta SET value = 1 WHERE key = 'next_release';");
       !s) {
     return s;
   }
   {
-    auto items = db->Prepare("SELECT n FROM items WHERE author = 0");
+    auto items = db().Prepare("SELECT n FROM items WHERE author = 0");
     std::vector<std::int64_t> gone;
     for (;;) {
       auto row = items.Step();
@@ -89,7 +89,7 @@ Status SharedStore::Impl::StartAfresh() {
       if (!live.contains(static_cast<std::uint64_t>(n))) gone.push_back(n);
     }
     for (const auto n : gone) {
-      auto del = db->Prepare("DELETE FROM items WHERE author = 0 AND n = ?");
+      auto del = db().Prepare("DELETE FROM items WHERE author = 0 AND n = ?");
       if (auto s = del.Bind(1, n).Run(); !s) return s;
     }
   }
@@ -123,12 +123,12 @@ Status SharedStore::Impl::StartAfresh() {
   auto changes = Meta("changes");
   if (!changes) return std::unexpected(changes.error());
   if (auto s = SetMeta("changes", *changes + 1); !s) return s;
-  quiet.reset();
+  quiet_.reset();
   return {};
 }
 
-Status SharedStore::ErasePartner() {
-  auto& db = *impl_->db;
+Status Pairing::ErasePartner() {
+  auto& db = impl_->db();
   auto erase = [&]() -> Status {
     auto tx = Transaction::Begin(db);
     if (!tx) return std::unexpected(tx.error());
@@ -146,12 +146,12 @@ Status SharedStore::ErasePartner() {
       return s;
     }
     // The pin is gone: the fold below ranks me as the only author.
-    impl_->partner_pk.clear();
+    impl_->ForgetPartnerPin();
     if (auto s = impl_->StartAfresh(); !s) return s;
     return tx->Commit();
   };
   const Status erased = erase();
-  impl_->quiet.reset();
+  impl_->ForgetQuietRelease();
   // The pin in memory follows the file, whether the erase committed or
   // rolled back.
   if (auto s = impl_->LoadPartnerCache(); !s) return s;

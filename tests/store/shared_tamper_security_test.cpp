@@ -21,17 +21,17 @@ class TamperTest : public testing::PairedNodes {
     PairedNodes::SetUp();
     // Both ready for lists; a has one draft wish, one shared wish and a
     // note written while notes were off.
-    ASSERT_TRUE(a->SetConsent(ConsentKind::kLists, true));
-    ASSERT_TRUE(b->SetConsent(ConsentKind::kLists, true));
+    ASSERT_TRUE(a->edits().SetConsent(ConsentKind::kLists, true));
+    ASSERT_TRUE(b->edits().SetConsent(ConsentKind::kLists, true));
     FullExchange(a, b);
     // a switched notes on and off again: its notes row says off.
-    ASSERT_TRUE(a->SetConsent(ConsentKind::kNotes, true));
-    ASSERT_TRUE(a->SetConsent(ConsentKind::kNotes, false));
-    ASSERT_TRUE(a->AddWish("private draft", 3));
-    auto shared = a->AddWish("shared wish", 3);
-    ASSERT_TRUE(shared && a->Share(*shared));
-    ASSERT_TRUE(a->AddNote("note while notes are off"));
-    ASSERT_TRUE(b->SetConsent(ConsentKind::kNotes, true));
+    ASSERT_TRUE(a->edits().SetConsent(ConsentKind::kNotes, true));
+    ASSERT_TRUE(a->edits().SetConsent(ConsentKind::kNotes, false));
+    ASSERT_TRUE(a->edits().AddWish("private draft", 3));
+    auto shared = a->edits().AddWish("shared wish", 3);
+    ASSERT_TRUE(shared && a->edits().Share(*shared));
+    ASSERT_TRUE(a->edits().AddNote("note while notes are off"));
+    ASSERT_TRUE(b->edits().SetConsent(ConsentKind::kNotes, true));
     FullExchange(a, b);
     ASSERT_EQ(PartnerTexts(b), std::set<std::string>{"shared wish"});
   }
@@ -50,13 +50,13 @@ class TamperTest : public testing::PairedNodes {
   // The Outbox refuses, Preview refuses, and b still holds only the one
   // wish a shared.
   void ExpectRefused() {
-    auto out = a->Outbox(*b->ReceivedUpTo(), 100, 1 << 20);
+    auto out = a->sync().Outbox(*b->sync().ReceivedUpTo(), 100, 1 << 20);
     ASSERT_FALSE(out) << "released after a disk edit";
     EXPECT_EQ(out.error().code, Errc::kCorrupt);
     EXPECT_NE(out.error().message.find("changed outside inch"),
               std::string::npos)
         << out.error().message;
-    auto preview = a->Preview();
+    auto preview = a->reader().Preview();
     ASSERT_FALSE(preview);
     EXPECT_EQ(preview.error().code, Errc::kCorrupt);
     EXPECT_EQ(PartnerTexts(b), std::set<std::string>{"shared wish"});
@@ -66,8 +66,8 @@ class TamperTest : public testing::PairedNodes {
 TEST_F(TamperTest, AnUntouchedDiskStillReleases) {
   // The control: the same steps without an edit do not fail.
   a.Reopen();
-  ASSERT_TRUE(a->Outbox(*b->ReceivedUpTo(), 100, 1 << 20));
-  ASSERT_TRUE(a->Preview());
+  ASSERT_TRUE(a->sync().Outbox(*b->sync().ReceivedUpTo(), 100, 1 << 20));
+  ASSERT_TRUE(a->reader().Preview());
 }
 
 TEST_F(TamperTest, RaisingAPendingOpsGateClassIsRefused) {
@@ -109,10 +109,11 @@ TEST_F(TamperTest, DeletingAPendingRowIsRefused) {
 }
 
 TEST_F(TamperTest, PrivateAnswersDoNotShowWhichWishWasAnswered) {
-  auto bw = b->AddWish("b's wish", 2);
-  ASSERT_TRUE(bw && b->Share(*bw));
+  auto bw = b->edits().AddWish("b's wish", 2);
+  ASSERT_TRUE(bw && b->edits().Share(*bw));
   FullExchange(a, b);
-  ASSERT_TRUE(a->AnswerPrivately(ItemId{kPartner, bw->n}, PrivateAnswer::kNo));
+  ASSERT_TRUE(
+      a->edits().AnswerPrivately(ItemId{kPartner, bw->n}, PrivateAnswer::kNo));
   a.store.reset();
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open(a.path.c_str(), &db), SQLITE_OK);
@@ -130,7 +131,7 @@ TEST_F(TamperTest, PrivateAnswersDoNotShowWhichWishWasAnswered) {
   sqlite3_finalize(st);
   sqlite3_close(db);
   a.Reopen();
-  auto answer = a->PrivateAnswerFor(ItemId{kPartner, bw->n});
+  auto answer = a->reader().PrivateAnswerFor(ItemId{kPartner, bw->n});
   ASSERT_TRUE(answer && *answer);
   EXPECT_EQ(**answer, PrivateAnswer::kNo);
 }

@@ -70,8 +70,8 @@ inline Node MakeNode(const std::string& dir, const std::string& name) {
 
 inline crypto::Secret Pair(Node& a, Node& b) {
   crypto::Secret secret = crypto::Secret::Random(32);
-  INCH_CHECK(a->SetPartner(b.pk, secret).has_value());
-  INCH_CHECK(b->SetPartner(a.pk, secret).has_value());
+  INCH_CHECK(a->pairing().SetPartner(b.pk, secret).has_value());
+  INCH_CHECK(b->pairing().SetPartner(a.pk, secret).has_value());
   return secret;
 }
 
@@ -79,11 +79,11 @@ inline crypto::Secret Pair(Node& a, Node& b) {
 inline std::size_t Send(Node& from, Node& to, std::size_t batch = 64) {
   std::size_t applied = 0;
   for (;;) {
-    auto have = to->ReceivedUpTo();
+    auto have = to->sync().ReceivedUpTo();
     INCH_CHECK(have.has_value());
-    auto out = from->Outbox(*have, batch, 1 << 20);
+    auto out = from->sync().Outbox(*have, batch, 1 << 20);
     INCH_CHECK(out.has_value());
-    auto r = to->ApplyFromPartner(out->sealed_ops);
+    auto r = ApplyFromPartner(to->sync(), out->sealed_ops);
     INCH_CHECK(r.has_value());
     applied += r->applied;
     if (!out->more) return applied;
@@ -101,7 +101,7 @@ inline void FullExchange(Node& a, Node& b) {
 
 // The partner's item texts as `n` holds them.
 inline std::set<std::string> PartnerTexts(Node& n) {
-  auto s = n->CurrentState();
+  auto s = n->reader().CurrentState();
   EXPECT_TRUE(s.has_value());
   std::set<std::string> out;
   if (!s) return out;
