@@ -108,6 +108,39 @@ TEST_F(TamperTest, DeletingAPendingRowIsRefused) {
   ExpectRefused();
 }
 
+TEST_F(TamperTest, AnOldPendingRowPutBackIsRefused) {
+  // A pending row copied before its op was released (an older copy of the
+  // file), put back after: its MAC is valid, but the op is also in a run.
+  auto w = a->edits().AddWish("sent later", 2);
+  ASSERT_TRUE(w && a->edits().Share(*w));
+  a.store.reset();
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(a.path.c_str(), &db), SQLITE_OK);
+  sqlite3_stmt* st = nullptr;
+  ASSERT_EQ(sqlite3_prepare_v2(db,
+                               "SELECT seq, gate, item, hex(mac) FROM pending"
+                               " ORDER BY seq DESC LIMIT 1",
+                               -1, &st, nullptr),
+            SQLITE_OK);
+  ASSERT_EQ(sqlite3_step(st), SQLITE_ROW);
+  const std::string row =
+      std::to_string(sqlite3_column_int64(st, 0)) + ", " +
+      std::to_string(sqlite3_column_int64(st, 1)) + ", " +
+      std::to_string(sqlite3_column_int64(st, 2)) + ", x'" +
+      reinterpret_cast<const char*>(sqlite3_column_text(st, 3)) + "'";
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+  a.Reopen();
+  FullExchange(a, b);  // the share leaves: its pending row goes
+  ASSERT_EQ(PartnerTexts(b),
+            (std::set<std::string>{"shared wish", "sent later"}));
+  EditDisk("INSERT INTO pending(seq, gate, item, mac) VALUES (" + row + ")");
+  auto out = a->sync().Outbox(*b->sync().ReceivedUpTo(), 100, 1 << 20);
+  ASSERT_FALSE(out) << "released after a disk edit";
+  EXPECT_EQ(out.error().code, Errc::kCorrupt);
+  EXPECT_FALSE(a->reader().Preview());
+}
+
 TEST_F(TamperTest, PrivateAnswersDoNotShowWhichWishWasAnswered) {
   auto bw = b->edits().AddWish("b's wish", 2);
   ASSERT_TRUE(bw && b->edits().Share(*bw));
