@@ -18,6 +18,39 @@ GateInputs GateOf(const State& s) {
 }
 }  // namespace
 
+ItemKeyCache::ItemKeyCache(SharedDb& impl) : impl_(impl) {
+  refs_.fill(-1);
+  borrowed_ = !impl_.key_slots_busy_;
+  keys_ = borrowed_ ? &impl_.key_slots_ : &own_;
+  if (borrowed_) impl_.key_slots_busy_ = true;
+}
+
+ItemKeyCache::~ItemKeyCache() {
+  if (!borrowed_) return;  // own_ wipes itself
+  for (auto& key : *keys_) {
+    if (!key.empty()) sodium_memzero(key.data(), key.size());
+  }
+  impl_.key_slots_busy_ = false;
+}
+
+const crypto::Secret* ItemKeyCache::Find(std::int64_t ref) const {
+  const std::size_t slot = static_cast<std::size_t>(ref) % kSlots;
+  return refs_[slot] == ref ? &(*keys_)[slot] : nullptr;
+}
+
+Result<const crypto::Secret*> ItemKeyCache::Load(std::int64_t ref, int author,
+                                                 std::uint64_t n,
+                                                 ByteView sealed) {
+  const std::size_t slot = static_cast<std::size_t>(ref) % kSlots;
+  crypto::Secret& key = (*keys_)[slot];
+  if (key.empty()) key = crypto::Secret(crypto::kKeyBytes);
+  refs_[slot] = -1;  // not valid unless the open below succeeds
+  if (auto s = impl_.OpenItemKeyInto(author, n, sealed, key); !s)
+    return std::unexpected(s.error());
+  refs_[slot] = ref;
+  return &key;
+}
+
 Result<std::vector<OpWithAuthor>> SharedDb::LoadOps(bool released_only) {
   // Log order (no sort: the fold does not care); the key cache opens each
   // item key about once since an item's ops mostly sit together.

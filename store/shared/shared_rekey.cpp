@@ -77,6 +77,13 @@ constexpr SealedColumn kColumns[] = {
 
 }  // namespace
 
+void SharedDb::AdoptKeys(crypto::Secret shared, crypto::Secret local,
+                         crypto::Secret record) {
+  shared_key_ = std::move(shared);
+  local_key_ = std::move(local);
+  record_key_ = std::move(record);
+}
+
 Status SharedStore::Rekey(crypto::Secret new_shared_key) {
   if (new_shared_key.size() != crypto::kKeyBytes) {
     return Fail(Errc::kInvalidInput, "the new shared key must be 32 bytes");

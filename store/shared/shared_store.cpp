@@ -1,5 +1,6 @@
-// SharedStore: opening and migrating shared.db, the partner pin, and the
-// helpers (clock, item keys, sealing at rest) the other parts build on.
+// SharedStore: opening and migrating shared.db, handing out its roles, the
+// partner pin cache, and the helpers (clock, item keys, sealing at rest)
+// the roles build on.
 // Schema invariants: my ops are (author 0, local seq), each either pending
 // or in a run of `releases` (contiguous release numbers, see
 // shared_outbox.cpp); partner ops are (author 1, its release seq).
@@ -106,13 +107,6 @@ SharedDb::SharedDb(std::unique_ptr<Database> db, crypto::Secret shared_key,
       my_node_id_(crypto::NodeId(my_pk_)),
       quotas_(quotas) {
   shared_key_ = std::move(shared_key);
-}
-
-void SharedDb::AdoptKeys(crypto::Secret shared, crypto::Secret local,
-                         crypto::Secret record) {
-  shared_key_ = std::move(shared);
-  local_key_ = std::move(local);
-  record_key_ = std::move(record);
 }
 
 SharedStore::SharedStore(std::unique_ptr<SharedDb> impl)
@@ -354,39 +348,6 @@ Status SharedDb::ItemKeyInto(const ItemRow& row, crypto::Secret& slot) {
   return OpenItemKeyInto(row.author, row.n, st.ColumnBlob(0), slot);
 }
 
-ItemKeyCache::ItemKeyCache(SharedDb& impl) : impl_(impl) {
-  refs_.fill(-1);
-  borrowed_ = !impl_.key_slots_busy_;
-  keys_ = borrowed_ ? &impl_.key_slots_ : &own_;
-  if (borrowed_) impl_.key_slots_busy_ = true;
-}
-
-ItemKeyCache::~ItemKeyCache() {
-  if (!borrowed_) return;  // own_ wipes itself
-  for (auto& key : *keys_) {
-    if (!key.empty()) sodium_memzero(key.data(), key.size());
-  }
-  impl_.key_slots_busy_ = false;
-}
-
-const crypto::Secret* ItemKeyCache::Find(std::int64_t ref) const {
-  const std::size_t slot = static_cast<std::size_t>(ref) % kSlots;
-  return refs_[slot] == ref ? &(*keys_)[slot] : nullptr;
-}
-
-Result<const crypto::Secret*> ItemKeyCache::Load(std::int64_t ref, int author,
-                                                 std::uint64_t n,
-                                                 ByteView sealed) {
-  const std::size_t slot = static_cast<std::size_t>(ref) % kSlots;
-  crypto::Secret& key = (*keys_)[slot];
-  if (key.empty()) key = crypto::Secret(crypto::kKeyBytes);
-  refs_[slot] = -1;  // not valid unless the open below succeeds
-  if (auto s = impl_.OpenItemKeyInto(author, n, sealed, key); !s)
-    return std::unexpected(s.error());
-  refs_[slot] = ref;
-  return &key;
-}
-
 Bytes SharedDb::SealAtRest(const crypto::Secret& key, const proto::Op& op,
                            int author, std::uint64_t seq) {
   std::string plain;
@@ -436,88 +397,5 @@ Status SharedDb::InsertOp(int author, std::uint64_t seq,
   gate ? st.Bind(6, *gate) : st.BindNull(6);
   return st.Run();
 }
-
-// ---- Pairing. ----
-
-Status Pairing::SetPartner(ByteView partner_public_key,
-                           const crypto::Secret& pair_secret) {
-  if (partner_public_key.size() != 32 || pair_secret.size() < 16 ||
-      pair_secret.size() > 64) {
-    return Fail(Errc::kInvalidInput, "bad partner key or pair secret");
-  }
-  if (Bytes(partner_public_key.begin(), partner_public_key.end()) ==
-      impl_->my_pk()) {
-    return Fail(Errc::kInvalidInput, "a node cannot pair with itself");
-  }
-  if (!impl_->partner_pk().empty())
-    return Fail(Errc::kExists, "already paired; unpair first");
-  auto& db = impl_->db();
-  auto tx = Transaction::Begin(db);
-  if (!tx) return std::unexpected(tx.error());
-  // Nothing done for (or before) another pairing flows to this partner.
-  if (auto s = impl_->StartAfresh(); !s) return s;
-  auto st = db.Prepare(
-      "INSERT INTO partner(id, public_key, secret) VALUES (1, ?, ?)");
-  st.Bind(1, partner_public_key);
-  st.Bind(2, crypto::Seal(impl_->shared_key(), pair_secret.view(),
-                          AsBytes("partner/secret")));
-  if (auto s = st.Run(); !s) return s;
-  if (auto s = tx->Commit(); !s) return s;
-  return impl_->LoadPartnerCache();
-}
-
-Result<std::optional<PartnerInfo>> Pairing::Partner() {
-  auto st = impl_->db().Prepare(
-      "SELECT public_key, address FROM partner WHERE id = 1");
-  auto row = st.Step();
-  if (!row) return std::unexpected(row.error());
-  if (!*row) return std::optional<PartnerInfo>();
-  PartnerInfo info;
-  info.public_key = st.ColumnBlob(0);
-  info.node_id = crypto::NodeId(info.public_key);
-  if (!st.ColumnIsNull(1)) {
-    auto addr = crypto::Open(impl_->shared_key(), st.ColumnBlob(1),
-                             AsBytes("partner/address"));
-    if (!addr) return Fail(Errc::kCorrupt, "partner address does not open");
-    info.last_address.assign(addr->begin(), addr->end());
-  }
-  return std::optional<PartnerInfo>(std::move(info));
-}
-
-Result<crypto::Secret> Pairing::PairSecret() {
-  auto st = impl_->db().Prepare("SELECT secret FROM partner WHERE id = 1");
-  auto row = st.Step();
-  if (!row) return std::unexpected(row.error());
-  if (!*row) return Fail(Errc::kNotFound, "not paired");
-  auto secret = crypto::Open(impl_->shared_key(), st.ColumnBlob(0),
-                             AsBytes("partner/secret"));
-  if (!secret) return Fail(Errc::kCorrupt, "pair secret does not open");
-  crypto::Secret out = crypto::Secret::CopyOf(*secret);
-  crypto::Wipe(*secret);
-  return out;
-}
-
-Status Pairing::SetPartnerAddress(std::string_view host_port) {
-  if (impl_->partner_pk().empty()) return Fail(Errc::kNotFound, "not paired");
-  auto st = impl_->db().Prepare("UPDATE partner SET address = ? WHERE id = 1");
-  st.Bind(1, crypto::Seal(impl_->shared_key(), AsBytes(host_port),
-                          AsBytes("partner/address")));
-  return st.Run();
-}
-
-bool Pairing::MeLow() { return impl_->MeLow(); }
-
-// ---- The port's view of the pairing. ----
-
-Result<std::optional<PartnerInfo>> SharedSync::Partner() {
-  return Pairing(*impl_).Partner();
-}
-Result<crypto::Secret> SharedSync::PairSecret() {
-  return Pairing(*impl_).PairSecret();
-}
-Status SharedSync::SetPartnerAddress(std::string_view host_port) {
-  return Pairing(*impl_).SetPartnerAddress(host_port);
-}
-Status SharedSync::ErasePartner() { return Pairing(*impl_).ErasePartner(); }
 
 }  // namespace inch::store
