@@ -45,13 +45,13 @@ struct Node {
 // One bundle a -> b: prints its size, changes and times.
 void Carry(Node& a, Node& b, const char* what) {
   auto t0 = Clock::now();
-  auto w = net::WriteBundle(*a.store, a.id.public_key);
+  auto w = net::WriteBundle(a.store->sync(), a.id.public_key);
   auto t1 = Clock::now();
   if (!w) {
     std::printf("%s: write failed: %s\n", what, w.error().message.c_str());
     return;
   }
-  auto r = net::ReadBundle(*b.store, b.id.public_key, w->file);
+  auto r = net::ReadBundle(b.store->sync(), b.id.public_key, w->file);
   auto t2 = Clock::now();
   std::printf(
       "bundle for %s: %zu ops, %zu bytes (%.1f bytes/op), write %.1f ms, "
@@ -71,20 +71,20 @@ int main() {
     big = std::strtoul(env, nullptr, 10);
   Node a, b;
   auto secret = crypto::Secret::Random(32);
-  (void)a.store->SetPartner(b.id.public_key, secret);
-  (void)b.store->SetPartner(a.id.public_key, secret);
-  (void)a.store->SetConsent(store::ConsentKind::kNotes, true);
-  (void)b.store->SetConsent(store::ConsentKind::kNotes, true);
+  (void)a.store->pairing().SetPartner(b.id.public_key, secret);
+  (void)b.store->pairing().SetPartner(a.id.public_key, secret);
+  (void)a.store->edits().SetConsent(store::ConsentKind::kNotes, true);
+  (void)b.store->edits().SetConsent(store::ConsentKind::kNotes, true);
   Carry(a, b, "a consent (first bundle)");
   Carry(b, a, "a consent and an ack (back)");
 
-  (void)a.store->AddNote("thank you for the tea this morning");
+  (void)a.store->edits().AddNote("thank you for the tea this morning");
   Carry(a, b, "one change");
   Carry(b, a, "nothing new (an ack only)");
 
   for (std::size_t i = 0; i < big; ++i) {
-    (void)a.store->AddNote("thank you for the tea this morning, number " +
-                           std::to_string(i));
+    (void)a.store->edits().AddNote(
+        "thank you for the tea this morning, number " + std::to_string(i));
   }
   const std::string label = std::to_string(big) + " ops";
   Carry(a, b, label.c_str());

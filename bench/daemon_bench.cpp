@@ -127,8 +127,9 @@ bool FillHistory(Node& a, const std::string& pass, std::size_t count,
     const auto start = Clock::now();
     for (std::size_t i = 0; ok && i < count; ++i) {
       ok = (*store)
-               ->AddNote("thank you for the tea this morning, number " +
-                         std::to_string(i))
+               ->edits()
+               .AddNote("thank you for the tea this morning, number " +
+                        std::to_string(i))
                .has_value();
     }
     ms = Ms(Clock::now() - start);

@@ -94,10 +94,10 @@ fs::path FastBase() {
 
 void Pin(Node& a, Node& b) {
   auto secret = crypto::Secret::Random(32);
-  (void)a.store->SetPartner(b.id.public_key, secret);
-  (void)b.store->SetPartner(a.id.public_key, secret);
-  (void)a.store->SetConsent(store::ConsentKind::kNotes, true);
-  (void)b.store->SetConsent(store::ConsentKind::kNotes, true);
+  (void)a.store->pairing().SetPartner(b.id.public_key, secret);
+  (void)b.store->pairing().SetPartner(a.id.public_key, secret);
+  (void)a.store->edits().SetConsent(store::ConsentKind::kNotes, true);
+  (void)b.store->edits().SetConsent(store::ConsentKind::kNotes, true);
 }
 
 struct SyncRun {
@@ -144,8 +144,8 @@ SyncRun SyncOnce(Node& a, Node& b) {
   tcp::acceptor acceptor(io_b,
                          tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
   auto endpoint = acceptor.local_endpoint();
-  auto sa = a.store->PairSecret();
-  auto sb = b.store->PairSecret();
+  auto sa = a.store->pairing().PairSecret();
+  auto sb = b.store->pairing().PairSecret();
   SyncRun run;
   bool ok_a = false, ok_b = false;
   const double cpu0 = CpuMs();
@@ -155,7 +155,7 @@ SyncRun SyncOnce(Node& a, Node& b) {
       [&]() -> awaitable<void> {
         auto ch = co_await AcceptFrom(acceptor, b, a, *sb);
         if (!ch) co_return;
-        auto s = std::make_shared<SyncSession>(std::move(*ch), *b.store,
+        auto s = std::make_shared<SyncSession>(std::move(*ch), b.store->sync(),
                                                SyncOptions{});
         auto r = co_await s->Run();
         ok_b = r.has_value();
@@ -168,7 +168,7 @@ SyncRun SyncOnce(Node& a, Node& b) {
       [&]() -> awaitable<void> {
         auto ch = co_await DialTo(endpoint, a, b, *sa);
         if (!ch) co_return;
-        auto s = std::make_shared<SyncSession>(std::move(*ch), *a.store,
+        auto s = std::make_shared<SyncSession>(std::move(*ch), a.store->sync(),
                                                SyncOptions{});
         auto r = co_await s->Run();
         ok_a = r.has_value();
@@ -210,8 +210,8 @@ void LiveLatency(Node& a, Node& b) {
   tcp::acceptor acceptor(io_b,
                          tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
   auto endpoint = acceptor.local_endpoint();
-  auto sa = a.store->PairSecret();
-  auto sb = b.store->PairSecret();
+  auto sa = a.store->pairing().PairSecret();
+  auto sb = b.store->pairing().PairSecret();
   SyncOptions live;
   live.live = true;
   std::shared_ptr<SyncSession> session_a, session_b;
@@ -220,8 +220,8 @@ void LiveLatency(Node& a, Node& b) {
       [&]() -> awaitable<void> {
         auto ch = co_await AcceptFrom(acceptor, b, a, *sb);
         if (!ch) co_return;
-        session_b =
-            std::make_shared<SyncSession>(std::move(*ch), *b.store, live);
+        session_b = std::make_shared<SyncSession>(std::move(*ch),
+                                                  b.store->sync(), live);
         (void)co_await session_b->Run();
       },
       LogCompletion{"bench live server"});
@@ -230,8 +230,8 @@ void LiveLatency(Node& a, Node& b) {
       [&]() -> awaitable<void> {
         auto ch = co_await DialTo(endpoint, a, b, *sa);
         if (!ch) co_return;
-        session_a =
-            std::make_shared<SyncSession>(std::move(*ch), *a.store, live);
+        session_a = std::make_shared<SyncSession>(std::move(*ch),
+                                                  a.store->sync(), live);
         (void)co_await session_a->Run();
       },
       LogCompletion{"bench live client"});
@@ -260,7 +260,8 @@ void LiveLatency(Node& a, Node& b) {
     std::atomic<bool> written{false};
     Clock::time_point t0;
     asio::post(io_a, [&] {
-      (void)a.store->AddNote("a quick note, number " + std::to_string(i));
+      (void)a.store->edits().AddNote("a quick note, number " +
+                                     std::to_string(i));
       t0 = Clock::now();
       written = true;
       if (session_a) session_a->NotifyLocalChange();
@@ -291,8 +292,8 @@ void LiveLatency(Node& a, Node& b) {
 
 void AddNotes(Node& n, std::size_t count) {
   for (std::size_t i = 0; i < count; ++i) {
-    (void)n.store->AddNote("thank you for the tea this morning, number " +
-                           std::to_string(i));
+    (void)n.store->edits().AddNote(
+        "thank you for the tea this morning, number " + std::to_string(i));
   }
 }
 

@@ -49,7 +49,7 @@ struct Node {
     c.open_store = [this]() -> Result<std::unique_ptr<store::SyncPort>> {
       auto s = Open();
       if (!s) return std::unexpected(s.error());
-      return std::unique_ptr<store::SyncPort>(std::move(*s));
+      return store::SharedStore::OwnedSyncPort(std::move(*s));
     };
     return c;
   }
@@ -79,8 +79,8 @@ double NoticeSilentPeer(const Node& a, const Node& b,
         if (!ch) co_return;
         SyncOptions options;  // the defaults
         options.live = true;
-        auto session =
-            std::make_shared<SyncSession>(std::move(*ch), **store, options);
+        auto session = std::make_shared<SyncSession>(std::move(*ch),
+                                                     (*store)->sync(), options);
         (void)co_await session->Run();
         noticed = Clock::now();
         if (keep) keep->connection().Close();
@@ -133,7 +133,8 @@ double ReconnectAfterOutage(const Node& a, const Node& b,
           io, [&] { return port != 0; }, std::chrono::seconds(10)))
     return -1;
   if (auto s = b.Open())
-    (void)(*s)->SetPartnerAddress("127.0.0.1:" + std::to_string(port));
+    (void)(*s)->pairing().SetPartnerAddress("127.0.0.1:" +
+                                            std::to_string(port));
   Daemon daemon_b(io, b.Config(0));
   asio::co_spawn(
       io, [&]() -> awaitable<void> { (void)co_await daemon_b.Run(); },
@@ -173,8 +174,8 @@ int main(int argc, char** argv) {
     auto sa = a.Open();
     auto sb = b.Open();
     if (!sa || !sb) return 1;
-    if (!(*sa)->SetPartner(b.id.public_key, secret) ||
-        !(*sb)->SetPartner(a.id.public_key, secret))
+    if (!(*sa)->pairing().SetPartner(b.id.public_key, secret) ||
+        !(*sb)->pairing().SetPartner(a.id.public_key, secret))
       return 1;
   }
   SyncOptions defaults;

@@ -56,22 +56,29 @@ void BuildLog(const Files& f) {
   auto a = OpenStore(f.a, f.key_a, f.pk_a, true);
   auto b = OpenStore(f.b, f.key_b, f.pk_b, true);
   const Secret pair = Secret::CopyOf(f.pair);
-  INCH_CHECK(a->SetPartner(f.pk_b, pair).has_value());
-  INCH_CHECK(b->SetPartner(f.pk_a, pair).has_value());
-  INCH_CHECK(a->SetConsent(inch::store::ConsentKind::kLists, true).has_value());
-  INCH_CHECK(b->SetConsent(inch::store::ConsentKind::kLists, true).has_value());
-  auto out = b->Outbox(0, 10, 1 << 20);
-  INCH_CHECK(out && a->ApplyFromPartner(out->sealed_ops).has_value());
+  INCH_CHECK(a->pairing().SetPartner(f.pk_b, pair).has_value());
+  INCH_CHECK(b->pairing().SetPartner(f.pk_a, pair).has_value());
+  INCH_CHECK(a->edits()
+                 .SetConsent(inch::store::ConsentKind::kLists, true)
+                 .has_value());
+  INCH_CHECK(b->edits()
+                 .SetConsent(inch::store::ConsentKind::kLists, true)
+                 .has_value());
+  auto out = b->sync().Outbox(0, 10, 1 << 20);
+  INCH_CHECK(
+      out &&
+      inch::store::ApplyFromPartner(a->sync(), out->sealed_ops).has_value());
   const auto t0 = Clock::now();
   for (int i = 0; i < kItems; ++i) {
     const std::string text =
         "a small specific wish number " + std::to_string(i);
-    auto id = a->AddWish(text, 1 + i % 5);
+    auto id = a->edits().AddWish(text, 1 + i % 5);
     INCH_CHECK(id.has_value());
-    INCH_CHECK(a->Edit(*id, text + " (edited)", std::nullopt, std::nullopt)
+    INCH_CHECK(a->edits()
+                   .Edit(*id, text + " (edited)", std::nullopt, std::nullopt)
                    .has_value());
-    INCH_CHECK(a->Share(*id).has_value());
-    INCH_CHECK(a->Edit(*id, std::nullopt, 3, std::nullopt).has_value());
+    INCH_CHECK(a->edits().Share(*id).has_value());
+    INCH_CHECK(a->edits().Edit(*id, std::nullopt, 3, std::nullopt).has_value());
   }
   std::printf("setup: %zu local ops, one transaction each: %.1f s\n", kAll,
               MsSince(t0) / 1000.0);
@@ -123,7 +130,7 @@ int ProfileOutbox(const std::string& dir) {
   auto a = OpenStore(work.a, work.key_a, work.pk_a, false);
   const double open_ms = MsSince(t0);
   t0 = Clock::now();
-  auto out = a->Outbox(0, 1000, 1 << 20);
+  auto out = a->sync().Outbox(0, 1000, 1 << 20);
   INCH_CHECK(out.has_value() && out->sealed_ops.size() == 1000);
   std::printf("open %.1f ms, first outbox %.1f ms\n", open_ms, MsSince(t0));
   return 0;
@@ -145,26 +152,26 @@ int main(int argc, char** argv) {
   Measure("outbox, 100k ops in log, first call (releases all)", [&] {
     auto a = OpenStore(f.a, f.key_a, f.pk_a, false);
     const auto t0 = Clock::now();
-    auto out = a->Outbox(0, 1000, 1 << 20);
+    auto out = a->sync().Outbox(0, 1000, 1 << 20);
     INCH_CHECK(out.has_value() && out->sealed_ops.size() == 1000);
     return MsSince(t0);
   });
   // Release everything in the parent so later children see a steady state.
   {
     auto a = OpenStore(f.a, f.key_a, f.pk_a, false);
-    INCH_CHECK(a->Outbox(0, 1, 1 << 20).has_value());
+    INCH_CHECK(a->sync().Outbox(0, 1, 1 << 20).has_value());
   }
   Measure("outbox, 100k ops in log, steady (next 1,000)", [&] {
     auto a = OpenStore(f.a, f.key_a, f.pk_a, false);
     const auto t0 = Clock::now();
-    auto out = a->Outbox(kAll - 1000, 1000, 1 << 20);
+    auto out = a->sync().Outbox(kAll - 1000, 1000, 1 << 20);
     INCH_CHECK(out.has_value() && !out->sealed_ops.empty());
     return MsSince(t0);
   });
   Measure("fold of 100k ops from cold (open + CurrentState)", [&] {
     auto a = OpenStore(f.a, f.key_a, f.pk_a, false);
     const auto t0 = Clock::now();
-    auto s = a->CurrentState();
+    auto s = a->reader().CurrentState();
     INCH_CHECK(s.has_value() && s->items.size() == kItems);
     return MsSince(t0);
   });
@@ -172,15 +179,30 @@ int main(int argc, char** argv) {
   std::vector<Bytes> batch;
   {
     auto a = OpenStore(f.a, f.key_a, f.pk_a, false);
-    auto out = a->Outbox(0, 10000, std::size_t{1} << 30);
+    auto out = a->sync().Outbox(0, 10000, std::size_t{1} << 30);
     INCH_CHECK(out.has_value() && out->sealed_ops.size() == 10000);
     batch = std::move(out->sealed_ops);
   }
   Measure("apply a 10,000-op batch from the partner (1 tx)", [&] {
     auto b = OpenStore(f.b, f.key_b, f.pk_b, false);
     const auto t0 = Clock::now();
-    auto r = b->ApplyFromPartner(batch);
+    auto r = inch::store::ApplyFromPartner(b->sync(), batch);
     INCH_CHECK(r.has_value() && r->applied == 10000);
+    return MsSince(t0);
+  });
+  // Note latency: one new note on top of the 100k-op log, then the Outbox
+  // that sends it (a non-quiet release pass: the gate records are checked).
+  Measure("a note, 100k ops in log (AddNote + Outbox)", [&] {
+    auto a = OpenStore(f.a, f.key_a, f.pk_a, false);
+    const auto t0 = Clock::now();
+    auto n = a->edits().AddNote("thank you for the walk");
+    INCH_CHECK(n.has_value());
+    const double note_ms = MsSince(t0);
+    const auto t1 = Clock::now();
+    auto out = a->sync().Outbox(kAll, 1000, 1 << 20);
+    INCH_CHECK(out.has_value());
+    std::printf("  (AddNote %.1f ms, then Outbox %.1f ms)\n", note_ms,
+                MsSince(t1));
     return MsSince(t0);
   });
   fs::remove_all(f.dir);

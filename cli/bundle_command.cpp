@@ -16,7 +16,7 @@ Status Write(Context& ctx, const std::string& path) {
   if (!node) return std::unexpected(node.error());
   auto store = node->OpenStore();
   if (!store) return std::unexpected(store.error());
-  auto bundle = net::WriteBundle(**store, node->identity.public_key);
+  auto bundle = net::WriteBundle((*store)->sync(), node->identity.public_key);
   if (!bundle) return std::unexpected(bundle.error());
   const std::string_view bytes(
       reinterpret_cast<const char*>(bundle->file.data()), bundle->file.size());
@@ -57,8 +57,8 @@ Status Read(Context& ctx, const std::string& path) {
   }
   auto store = node->OpenStore();
   if (!store) return std::unexpected(store.error());
-  auto read =
-      net::ReadBundle(**store, node->identity.public_key, AsBytes(*file));
+  auto read = net::ReadBundle((*store)->sync(), node->identity.public_key,
+                              AsBytes(*file));
   if (!read) return std::unexpected(read.error());
   const char* outcome = read->outcome == net::BundleOutcome::kDuplicate
                             ? "duplicate"

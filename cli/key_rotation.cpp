@@ -48,12 +48,12 @@ Status CheckOpens(const HomeFiles& files, const NodeFile& node,
     if (!shared)
       return std::unexpected(InFile(files.shared_db, shared.error()));
     Status st = [&]() -> Status {
-      if (auto s = (*shared)->CurrentState(); !s)
+      if (auto s = (*shared)->reader().CurrentState(); !s)
         return std::unexpected(s.error());
-      auto partner = (*shared)->Partner();
+      auto partner = (*shared)->pairing().Partner();
       if (!partner) return std::unexpected(partner.error());
       if (*partner) {
-        if (auto s = (*shared)->PairSecret(); !s)
+        if (auto s = (*shared)->pairing().PairSecret(); !s)
           return std::unexpected(s.error());
       }
       return {};

@@ -48,7 +48,7 @@ Status ImportLegacyUnpairNotice(
   notice.last_address.assign(plain->begin() + kKeyBytes + kSecretBytes,
                              plain->end());
   crypto::Wipe(*plain);
-  if (auto st = store.ImportUnpairNotice(notice); !st) return st;
+  if (auto st = store.pairing().ImportUnpairNotice(notice); !st) return st;
   if (::unlink(path.c_str()) != 0 && errno != ENOENT) {
     return Fail(Errc::kIo, "cannot delete " + path +
                                " (its notice is in shared.db now): delete it "

@@ -24,7 +24,7 @@ using store::ItemState;
 
 // The item just written, folded from its own ops only; kCorrupt if it is
 // missing (the store said it wrote it).
-Result<ItemState> ItemOrFail(store::SharedStore& s, ItemId id) {
+Result<ItemState> ItemOrFail(store::SharedReader& s, ItemId id) {
   auto item = s.Item(id);
   if (!item) return std::unexpected(item.error());
   if (!*item) return Fail(Errc::kCorrupt, "the item just written is missing");
@@ -32,7 +32,7 @@ Result<ItemState> ItemOrFail(store::SharedStore& s, ItemId id) {
 }
 
 // Prints the created item (its id above all).
-Status PrintCreated(Context& ctx, store::SharedStore& s,
+Status PrintCreated(Context& ctx, store::SharedReader& s,
                     const Result<ItemId>& id) {
   if (!id) return std::unexpected(id.error());
   auto item = ItemOrFail(s, *id);
@@ -61,16 +61,17 @@ Status AddGive(Context& ctx, const GiveArgs& a) {
     if (!size) return std::unexpected(size.error());
     std::optional<ItemId> for_wish, smaller;
     if (!a.for_wish.empty()) {
-      auto id = ParseItem(s, a.for_wish);
+      auto id = ParseItem(s.reader(), a.for_wish);
       if (!id) return std::unexpected(id.error());
       for_wish = *id;
     }
     if (!a.smaller_than.empty()) {
-      auto id = ParseItem(s, a.smaller_than);
+      auto id = ParseItem(s.reader(), a.smaller_than);
       if (!id) return std::unexpected(id.error());
       smaller = *id;
     }
-    return PrintCreated(ctx, s, s.AddGive(a.text, *size, for_wish, smaller));
+    return PrintCreated(ctx, s.reader(),
+                        s.edits().AddGive(a.text, *size, for_wish, smaller));
   });
 }
 
@@ -84,24 +85,25 @@ Status Thank(Context& ctx, const ThankArgs& a) {
   return WithStore(ctx, [&](store::SharedStore& s) -> Status {
     std::optional<ItemId> give;
     if (!a.for_give.empty()) {
-      auto id = ParseItem(s, a.for_give);
+      auto id = ParseItem(s.reader(), a.for_give);
       if (!id) return std::unexpected(id.error());
       give = *id;
     }
-    auto id = s.AddNote(a.text, give);
+    auto id = s.edits().AddNote(a.text, give);
     if (!id) {
       return WithItemError(std::unexpected(id.error()), a.for_give);
     }
-    if (!give) return PrintCreated(ctx, s, id);
-    auto note = ItemOrFail(s, *id);
+    if (!give) return PrintCreated(ctx, s.reader(), id);
+    auto note = ItemOrFail(s.reader(), *id);
     if (!note) return std::unexpected(note.error());
     if (ctx.out().json()) {
-      auto j = ItemJson(s, *note);
-      j["thanks_for"] = s.FormatId(*give);
+      auto j = ItemJson(s.reader(), *note);
+      j["thanks_for"] = s.reader().FormatId(*give);
       ctx.out().Json(j);
     } else {
-      ctx.out().Line("Added note " + ctx.out().Bold(s.FormatId(*id)) +
-                     " and marked " + s.FormatId(*give) + " as thanked.");
+      ctx.out().Line("Added note " + ctx.out().Bold(s.reader().FormatId(*id)) +
+                     " and marked " + s.reader().FormatId(*give) +
+                     " as thanked.");
       ctx.out().Hint("`inch preview` shows when it reaches your partner.");
     }
     return {};
@@ -140,9 +142,9 @@ Status EditItem(Context& ctx, ItemKind kind, const EditArgs& a) {
       if (!parsed) return std::unexpected(parsed.error());
       size = *parsed;
     }
-    auto id = ParseItem(s, a.id);
+    auto id = ParseItem(s.reader(), a.id);
     if (!id) return std::unexpected(id.error());
-    auto before = s.Item(*id);
+    auto before = s.reader().Item(*id);
     if (!before) return std::unexpected(before.error());
     if (!*before) {
       return WithItemError(Fail(Errc::kNotFound, "withdrawn"), a.id);
@@ -169,22 +171,24 @@ Status EditItem(Context& ctx, ItemKind kind, const EditArgs& a) {
     if (Given(a.text_opt)) text = a.text;
     std::optional<int> importance;
     if (Given(a.importance_opt)) importance = a.importance;
-    if (auto r = WithItemError(s.Edit(*id, text, importance, size), a.id); !r)
+    if (auto r =
+            WithItemError(s.edits().Edit(*id, text, importance, size), a.id);
+        !r)
       return r;
 
-    auto after = ItemOrFail(s, *id);
+    auto after = ItemOrFail(s.reader(), *id);
     if (!after) return std::unexpected(after.error());
     const ItemState& it = *after;
     if (ctx.out().json()) {
-      ctx.out().Json(ItemJson(s, it));
+      ctx.out().Json(ItemJson(s.reader(), it));
     } else {
       ctx.out().Line("Edited " + kind_name + " " +
-                     ctx.out().Bold(s.FormatId(*id)) + ".");
+                     ctx.out().Bold(s.reader().FormatId(*id)) + ".");
       ctx.out().Hint(it.shared
                          ? "`inch preview` shows when the change reaches your "
                            "partner."
                          : "It is still private until you run `inch share " +
-                               s.FormatId(*id) + "`.");
+                               s.reader().FormatId(*id) + "`.");
     }
     return {};
   });
@@ -208,22 +212,25 @@ CLI::App* AddEditCommand(CLI::App* group, Context& ctx, ItemKind kind,
 }
 
 // Runs `act` on each id; all ids are checked before anything changes.
-Status ForEachId(
-    Context& ctx, const std::vector<std::string>& ids, const char* verb,
-    const std::function<Status(store::SharedStore&, ItemId)>& act) {
+Status ForEachId(Context& ctx, const std::vector<std::string>& ids,
+                 const char* verb,
+                 const std::function<Status(store::LocalEdits&, ItemId)>& act) {
   return WithStore(ctx, [&](store::SharedStore& s) -> Status {
     std::vector<ItemId> parsed;
     for (const auto& text : ids) {
-      auto id = ParseItem(s, text);
+      auto id = ParseItem(s.reader(), text);
       if (!id) return std::unexpected(id.error());
       parsed.push_back(*id);
     }
     nlohmann::json done = nlohmann::json::array();
     for (std::size_t i = 0; i < parsed.size(); ++i) {
-      if (auto r = WithItemError(act(s, parsed[i]), ids[i]); !r) return r;
-      done.push_back({{"id", s.FormatId(parsed[i])}, {"status", verb}});
+      if (auto r = WithItemError(act(s.edits(), parsed[i]), ids[i]); !r)
+        return r;
+      done.push_back(
+          {{"id", s.reader().FormatId(parsed[i])}, {"status", verb}});
       if (!ctx.out().json())
-        ctx.out().Line(std::string(verb) + " " + s.FormatId(parsed[i]) + ".");
+        ctx.out().Line(std::string(verb) + " " +
+                       s.reader().FormatId(parsed[i]) + ".");
     }
     if (ctx.out().json()) ctx.out().Json(done);
     return {};
@@ -252,7 +259,8 @@ void RegisterListsCommands(CLI::App& app, Context& ctx) {
   wish_add->callback([&ctx, wish_text, importance] {
     ctx.SetAction([&ctx, wish_text, importance] {
       return WithStore(ctx, [&](store::SharedStore& s) {
-        return PrintCreated(ctx, s, s.AddWish(*wish_text, *importance));
+        return PrintCreated(ctx, s.reader(),
+                            s.edits().AddWish(*wish_text, *importance));
       });
     });
   });
@@ -306,7 +314,7 @@ void RegisterListsCommands(CLI::App& app, Context& ctx) {
     ctx.SetAction([&ctx, share_ids] {
       return ForEachId(
           ctx, *share_ids, "Shared",
-          [](store::SharedStore& s, ItemId id) { return s.Share(id); });
+          [](store::LocalEdits& s, ItemId id) { return s.Share(id); });
     });
   });
 
@@ -320,7 +328,7 @@ void RegisterListsCommands(CLI::App& app, Context& ctx) {
     ctx.SetAction([&ctx, withdraw_ids] {
       return ForEachId(
           ctx, *withdraw_ids, "Withdrew",
-          [](store::SharedStore& s, ItemId id) { return s.Withdraw(id); });
+          [](store::LocalEdits& s, ItemId id) { return s.Withdraw(id); });
     });
   });
 
@@ -336,7 +344,7 @@ void RegisterListsCommands(CLI::App& app, Context& ctx) {
       return WithStore(ctx, [&](store::SharedStore& s) -> Status {
         const auto kind = *what == "lists" ? store::ConsentKind::kLists
                                            : store::ConsentKind::kNotes;
-        if (auto r = s.SetConsent(kind, !*off); !r) return r;
+        if (auto r = s.edits().SetConsent(kind, !*off); !r) return r;
         if (ctx.out().json()) {
           ctx.out().Json({{"consent", *what}, {"on", !*off}});
         } else {
@@ -375,7 +383,7 @@ void RegisterListsCommands(CLI::App& app, Context& ctx) {
   ans->callback([&ctx, answer_id, answer] {
     ctx.SetAction([&ctx, answer_id, answer] {
       return ForEachId(ctx, {*answer_id}, "Noted privately",
-                       [&](store::SharedStore& s, ItemId id) {
+                       [&](store::LocalEdits& s, ItemId id) {
                          return s.AnswerPrivately(
                              id, *answer == "no"
                                      ? store::PrivateAnswer::kNo
@@ -399,7 +407,7 @@ void RegisterListsCommands(CLI::App& app, Context& ctx) {
     cmd->callback([&ctx, id, progress = progress, verb] {
       ctx.SetAction([&ctx, id, progress, verb] {
         return ForEachId(ctx, {*id}, verb,
-                         [progress](store::SharedStore& s, ItemId item) {
+                         [progress](store::LocalEdits& s, ItemId item) {
                            return s.Respond(item, progress);
                          });
       });

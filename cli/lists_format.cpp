@@ -70,7 +70,7 @@ Result<store::GiveSize> ParseSize(const std::string& s) {
               "size must be small, medium or large, not '" + s + "'");
 }
 
-Result<ItemId> ParseItem(store::SharedStore& s, const std::string& text) {
+Result<ItemId> ParseItem(store::SharedReader& s, const std::string& text) {
   auto id = s.ParseId(text);
   if (!id) {
     return Fail(id.error().code,
@@ -88,7 +88,7 @@ Status WithItemError(Status s, const std::string& id) {
   return s;
 }
 
-nlohmann::json ItemJson(store::SharedStore& s, const ItemState& it,
+nlohmann::json ItemJson(store::SharedReader& s, const ItemState& it,
                         const std::optional<store::PrivateAnswer>& answer) {
   auto ref = [&](const std::optional<ItemId>& r) {
     return r ? nlohmann::json(s.FormatId(*r)) : nlohmann::json(nullptr);
@@ -126,7 +126,7 @@ namespace {
 
 constexpr std::size_t kRefCells = 28;  // a referenced item's text
 
-std::string RefWords(store::SharedStore& s, const store::State& st,
+std::string RefWords(store::SharedReader& s, const store::State& st,
                      const ItemId& id) {
   std::string words = s.FormatId(id);
   if (auto it = st.items.find(id); it != st.items.end())
@@ -136,7 +136,7 @@ std::string RefWords(store::SharedStore& s, const store::State& st,
 
 }  // namespace
 
-std::string Relation(store::SharedStore& s, const store::State& st,
+std::string Relation(store::SharedReader& s, const store::State& st,
                      const ItemState& it) {
   std::string rel;
   if (it.for_item) {

@@ -27,20 +27,21 @@ const char* StateWords(store::PreviewState s);
 // kInvalidInput naming the allowed sizes.
 Result<store::GiveSize> ParseSize(const std::string& s);
 // The store's ParseId with a message pointing at `inch list`.
-Result<store::ItemId> ParseItem(store::SharedStore& s, const std::string& text);
+Result<store::ItemId> ParseItem(store::SharedReader& s,
+                                const std::string& text);
 // Rewrites kNotFound into "there is no item ID (or it was withdrawn)".
 Status WithItemError(Status s, const std::string& id);
 
 // The JSON object of an item (with `id`); `answer` is my private answer
 // to a partner's wish, shown only on this node.
 nlohmann::json ItemJson(
-    store::SharedStore& s, const store::ItemState& it,
+    store::SharedReader& s, const store::ItemState& it,
     const std::optional<store::PrivateAnswer>& answer = std::nullopt);
 
 // Importance as five calm dots (how much a wish reaches its author).
 std::string Dots(int importance);
 // "for my partner's wish 2-1  “…”; a smaller step of 1-4  “…”", or "".
-std::string Relation(store::SharedStore& s, const store::State& st,
+std::string Relation(store::SharedReader& s, const store::State& st,
                      const store::ItemState& it);
 // My marks on an item for people: "shared · chosen · thanked", ...
 std::string StateOf(const store::ItemState& it,
@@ -58,6 +59,13 @@ Status WithStore(Context& ctx, F&& body) {
   auto s = ctx.OpenSharedStore();
   if (!s) return std::unexpected(s.error());
   return body(**s);
+}
+// The same for a view: `body` gets the reading role alone.
+template <class F>
+Status WithReader(Context& ctx, F&& body) {
+  auto s = ctx.OpenSharedStore();
+  if (!s) return std::unexpected(s.error());
+  return body((*s)->reader());
 }
 
 // Display width in terminal cells of safe text (terminal_text.hpp: a CJK

@@ -66,7 +66,7 @@ void PrintWrapped(const Output& out, std::string_view text, std::size_t indent,
 }  // namespace
 
 Status ShowItem(Context& ctx, const std::string& text_id) {
-  return WithStore(ctx, [&](store::SharedStore& s) -> Status {
+  return WithReader(ctx, [&](store::SharedReader& s) -> Status {
     auto id = ParseItem(s, text_id);
     if (!id) return std::unexpected(id.error());
     auto state = s.CurrentState();

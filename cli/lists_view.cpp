@@ -176,7 +176,7 @@ void SortEasiestFirst(const store::State& st,
 }
 
 Status ShowList(Context& ctx, bool mine_only, bool partner_only, bool wrap) {
-  return WithStore(ctx, [&](store::SharedStore& s) -> Status {
+  return WithReader(ctx, [&](store::SharedReader& s) -> Status {
     auto state = s.CurrentState();
     if (!state) return std::unexpected(state.error());
     // [author][0 gives, 1 wishes]
@@ -228,7 +228,7 @@ Status ShowList(Context& ctx, bool mine_only, bool partner_only, bool wrap) {
 }
 
 Status ShowNotes(Context& ctx) {
-  return WithStore(ctx, [&](store::SharedStore& s) -> Status {
+  return WithReader(ctx, [&](store::SharedReader& s) -> Status {
     auto state = s.CurrentState();
     if (!state) return std::unexpected(state.error());
     std::vector<const ItemState*> notes;
@@ -290,7 +290,7 @@ Status ShowNotes(Context& ctx) {
 }
 
 Status ShowPreview(Context& ctx, bool wrap) {
-  return WithStore(ctx, [&](store::SharedStore& s) -> Status {
+  return WithReader(ctx, [&](store::SharedReader& s) -> Status {
     auto entries = s.Preview();
     if (!entries) return std::unexpected(entries.error());
     auto responses = s.PreviewResponses();
@@ -390,7 +390,7 @@ void StatusSection(Context& ctx, StatusReport& report) {
   auto store = key ? ctx.OpenSharedStore()
                    : Result<store::SharedStore*>(std::unexpected(key.error()));
   auto counts =
-      store ? (*store)->Counts()
+      store ? (*store)->reader().Counts()
             : Result<store::SharedCounts>(std::unexpected(store.error()));
   if (!counts) {
     // Locked (or unreadable): say so for this section instead of failing.

@@ -34,12 +34,12 @@ Status Sync(Context& ctx, const std::string& peer) {
   if (!node) return std::unexpected(node.error());
   auto store = node->OpenStore();
   if (!store) return std::unexpected(store.error());
-  auto partner = (*store)->Partner();
+  auto partner = (*store)->pairing().Partner();
   if (!partner) return std::unexpected(partner.error());
   asio::io_context io;
   if (!*partner) {
     // Not paired: maybe an unpair notice is still owed.
-    auto pending = (*store)->OwedUnpairNotice();
+    auto pending = (*store)->sync().OwedUnpairNotice();
     if (!pending) return std::unexpected(pending.error());
     if (!*pending) return Fail(Errc::kNotFound, "not paired: run `inch pair`");
     auto ep =
@@ -50,18 +50,18 @@ Status Sync(Context& ctx, const std::string& peer) {
     auto st = RunTask(
         io, net::DeliverUnpair(node->identity.secret_key, **pending, *ep));
     if (!st) return st;
-    (void)(*store)->ForgetUnpairNotice((*pending)->partner_public_key);
+    (void)(*store)->sync().ForgetUnpairNotice((*pending)->partner_public_key);
     ctx.out().Line("Told the old partner's node that we unpaired.");
     return {};
   }
   // A notice still owed to an old partner goes first, best effort: its
   // old address may be gone, and the daemon keeps trying.
-  if (auto owed = (*store)->OwedUnpairNotice();
+  if (auto owed = (*store)->sync().OwedUnpairNotice();
       owed && *owed && !(*owed)->last_address.empty()) {
     if (auto old_ep = net::ParseEndpoint((*owed)->last_address)) {
       if (RunTask(io, net::DeliverUnpair(node->identity.secret_key, **owed,
                                          *old_ep))) {
-        (void)(*store)->ForgetUnpairNotice((*owed)->partner_public_key);
+        (void)(*store)->sync().ForgetUnpairNotice((*owed)->partner_public_key);
       }
     }
   }
@@ -74,8 +74,9 @@ Status Sync(Context& ctx, const std::string& peer) {
   // numeric and resolve without the resolver.
   auto eps = net::Resolve(address);
   if (!eps) return std::unexpected(eps.error());
-  auto stats = RunTask(io, net::SyncWith(**store, node->identity.secret_key,
-                                         eps->front(), net::SyncOptions{}));
+  auto stats =
+      RunTask(io, net::SyncWith((*store)->sync(), node->identity.secret_key,
+                                eps->front(), net::SyncOptions{}));
   if (!stats) return std::unexpected(stats.error());
   if (ctx.out().json()) {
     ctx.out().Json({{"converged", stats->converged},
@@ -119,12 +120,12 @@ Status Unpair(Context& ctx) {
   auto store = node->OpenStore();
   if (!store) return std::unexpected(store.error());
   // Erases everything but just enough to tell the partner, in one step.
-  if (auto st = (*store)->UnpairAndOweNotice(); !st) {
+  if (auto st = (*store)->pairing().UnpairAndOweNotice(); !st) {
     if (st.error().code == Errc::kNotFound)
       return Fail(Errc::kNotFound, "not paired");
     return st;
   }
-  auto owed = (*store)->OwedUnpairNotice();
+  auto owed = (*store)->sync().OwedUnpairNotice();
   if (!owed) return std::unexpected(owed.error());
   bool told = false;
   auto ep = *owed ? net::ParseEndpoint((*owed)->last_address)
@@ -134,7 +135,7 @@ Status Unpair(Context& ctx) {
     if (RunTask(io,
                 net::DeliverUnpair(node->identity.secret_key, **owed, *ep))) {
       told =
-          (*store)->ForgetUnpairNotice((*owed)->partner_public_key).has_value();
+          (*store)->sync().ForgetUnpairNotice((*owed)->partner_public_key).has_value();
     }
   }
   if (ctx.out().json()) {
@@ -155,21 +156,21 @@ void StatusSectionNet(Context& ctx, StatusReport& report) {
   if (!node) return;
   auto store = node->OpenStore();
   if (!store) return;
-  auto partner = (*store)->Partner();
+  auto partner = (*store)->pairing().Partner();
   if (!partner) return;
   if (!*partner) {
     report.json["partner"] = nullptr;
     report.lines.emplace_back("partner", "not paired");
   } else {
     std::vector<std::string> words;
-    if (auto secret = (*store)->PairSecret()) {
+    if (auto secret = (*store)->pairing().PairSecret()) {
       words = crypto::CheckWords(*secret, node->identity.public_key,
                                  (*partner)->public_key);
     }
     report.json["partner"] = PartnerJson(**partner, words);
     report.lines.emplace_back("partner", (*partner)->node_id + "  (" +
                                              crypto::JoinWords(words) + ")");
-    if (auto state = (*store)->CurrentState();
+    if (auto state = (*store)->reader().CurrentState();
         state && !report.json.contains("consents")) {
       auto on = [&](int slot, int kind) {
         return state->consent[slot][kind].on;
@@ -193,7 +194,7 @@ void StatusSectionNet(Context& ctx, StatusReport& report) {
   // Every session that converged (inch sync, or a daemon's) records it in
   // the store; homes written before then kept it in a file.
   std::int64_t ms = 0;
-  if (auto noted = (*store)->LastSync()) ms = *noted;
+  if (auto noted = (*store)->reader().LastSync()) ms = *noted;
   if (ms == 0) {
     auto last = ReadFile(node->files.dir + "/last-sync", 64);
     ms = last ? std::atoll(last->c_str()) : 0;

@@ -37,7 +37,7 @@ struct PairArgs {
   bool yes = false;
 };
 
-Status RefuseIfPaired(store::SharedStore& store) {
+Status RefuseIfPaired(store::Pairing& store) {
   auto partner = store.Partner();
   if (!partner) return std::unexpected(partner.error());
   if (*partner) {
@@ -56,7 +56,7 @@ std::vector<std::string> ListenAddresses(const net::tcp::endpoint& bound) {
 // Shows the check words and, when a person is there to answer, asks them
 // to compare. "No" erases the partner here (the other laptop is told what
 // to do in the message). Returns an error when the words were refused.
-Status ConfirmPaired(Context& ctx, store::SharedStore& store,
+Status ConfirmPaired(Context& ctx, store::Pairing& store,
                      const net::PairResult& result, bool yes) {
   std::string node_id = crypto::NodeId(result.partner_public_key);
   if (ctx.out().json()) {
@@ -186,12 +186,12 @@ Status Pair(Context& ctx, const PairArgs& args) {
   if (!node) return std::unexpected(node.error());
   auto store = node->OpenStore();
   if (!store) return std::unexpected(store.error());
-  if (auto st = RefuseIfPaired(**store); !st) return st;
+  if (auto st = RefuseIfPaired((*store)->pairing()); !st) return st;
   // A notice still owed to an old partner stays until it is delivered
   // (the daemon tells the old partner whenever it reaches it); only
   // pairing again with that same partner makes it moot (SetPartner).
   auto pin = [&](const net::PairResult& r) -> Status {
-    return (*store)->SetPartner(r.partner_public_key, r.pair_secret);
+    return (*store)->pairing().SetPartner(r.partner_public_key, r.pair_secret);
   };
   // Logs (an ignored connection, an offer heard) go to stderr: stdout
   // carries only what a script reads.
@@ -247,7 +247,7 @@ Status Pair(Context& ctx, const PairArgs& args) {
         ListenForPartner(acceptor, code_shown, node->identity.public_key, pin,
                          offer.get(), discover_listen ? kCodeAttempts : 1));
     if (!result) return std::unexpected(result.error());
-    return ConfirmPaired(ctx, **store, *result, args.yes);
+    return ConfirmPaired(ctx, (*store)->pairing(), *result, args.yes);
   }
   net::tcp::endpoint reached;
   Result<net::PairResult> result = Fail(Errc::kUnreachable, "not tried");
@@ -273,9 +273,9 @@ Status Pair(Context& ctx, const PairArgs& args) {
   if (!result) return std::unexpected(result.error());
   // The daemon's port is learned at the first sync (or from the partner's
   // presence); until then guess the default port on the host we reached.
-  (void)(*store)->SetPartnerAddress(
+  (void)(*store)->pairing().SetPartnerAddress(
       net::FormatEndpoint({reached.address(), net::kDefaultPort}));
-  return ConfirmPaired(ctx, **store, *result, args.yes);
+  return ConfirmPaired(ctx, (*store)->pairing(), *result, args.yes);
 }
 
 }  // namespace

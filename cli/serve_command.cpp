@@ -191,7 +191,7 @@ net::awaitable<Status> Server::RunUnlocked(crypto::Secret master) {
   config.open_store = [&node]() -> Result<std::unique_ptr<store::SyncPort>> {
     auto opened = node.OpenStore();
     if (!opened) return std::unexpected(opened.error());
-    return std::unique_ptr<store::SyncPort>(std::move(*opened));
+    return store::SharedStore::OwnedSyncPort(std::move(*opened));
   };
   config.on_listening = [this](const net::tcp::endpoint& ep) {
     // Port 0 becomes the port we got: after a lock the partner finds us

@@ -35,7 +35,7 @@ Result<std::string> TextField(const nlohmann::json& body, const char* name,
 // An item's id from the path: unknown ones are kNotFound, in the page's
 // words (it never shows ids).
 Result<store::ItemId> ItemFromPath(store::SharedStore& s, std::string_view id) {
-  auto parsed = s.ParseId(id);
+  auto parsed = s.reader().ParseId(id);
   if (!parsed) {
     return Fail(Errc::kNotFound,
                 "that item is not here any more: reload the page");
@@ -44,10 +44,10 @@ Result<store::ItemId> ItemFromPath(store::SharedStore& s, std::string_view id) {
 }
 
 Result<nlohmann::json> ItemNow(store::SharedStore& s, store::ItemId id) {
-  auto item = s.Item(id);
+  auto item = s.reader().Item(id);
   if (!item) return std::unexpected(item.error());
   if (!*item) return nlohmann::json(nullptr);
-  return cli::lists::ItemJson(s, **item);
+  return cli::lists::ItemJson(s.reader(), **item);
 }
 
 Result<ApiResponse> GetLists(const Api& api, const ApiRequest&,
@@ -56,7 +56,7 @@ Result<ApiResponse> GetLists(const Api& api, const ApiRequest&,
   auto store = OpenStore(ctx);
   if (!store) return std::unexpected(store.error());
   auto& s = **store;
-  auto state = s.CurrentState();
+  auto state = s.reader().CurrentState();
   if (!state) return std::unexpected(state.error());
   // [author][0 wishes, 1 gives]
   std::vector<const ItemState*> groups[2][2];
@@ -72,18 +72,18 @@ Result<ApiResponse> GetLists(const Api& api, const ApiRequest&,
       cli::lists::SortEasiestFirst(*state, items);
       nlohmann::json list = nlohmann::json::array();
       for (const ItemState* it : items) {
-        auto answer = s.PrivateAnswerFor(it->id);
+        auto answer = s.reader().PrivateAnswerFor(it->id);
         if (!answer) return std::unexpected(answer.error());
-        list.push_back(cli::lists::ItemJson(s, *it, *answer));
+        list.push_back(cli::lists::ItemJson(s.reader(), *it, *answer));
       }
       side[kind == 0 ? "wishes" : "gives"] = std::move(list);
     }
     out[author == store::kMe ? "mine" : "partner"] = std::move(side);
   }
-  auto counts = s.Counts();
+  auto counts = s.reader().Counts();
   if (!counts) return std::unexpected(counts.error());
   out["consents"] = ConsentsJson(*counts);
-  auto partner = s.Partner();
+  auto partner = s.pairing().Partner();
   if (!partner) return std::unexpected(partner.error());
   out["paired"] = partner->has_value();
   return ApiResponse{200, out};
@@ -107,7 +107,7 @@ Result<ApiResponse> PostWish(const Api& api, const ApiRequest& req,
   cli::Context ctx = api.NewContext();
   auto store = OpenStore(ctx);
   if (!store) return std::unexpected(store.error());
-  auto id = (*store)->AddWish(*text, importance);
+  auto id = (*store)->edits().AddWish(*text, importance);
   if (!id) return std::unexpected(id.error());
   auto item = ItemNow(**store, *id);
   if (!item) return std::unexpected(item.error());
@@ -139,14 +139,14 @@ Result<ApiResponse> OnItem(const Api& api, std::string_view id, Act act,
   if (!now) return std::unexpected(now.error());
   return ApiResponse{
       200,
-      {{"id", (*store)->FormatId(*item)}, {"status", status}, {"item", *now}}};
+      {{"id", (*store)->reader().FormatId(*item)}, {"status", status}, {"item", *now}}};
 }
 
 Result<ApiResponse> PostShare(const Api& api, const ApiRequest&,
                               std::string_view id) {
   return OnItem(
       api, id,
-      [](store::SharedStore& s, store::ItemId i) { return s.Share(i); },
+      [](store::SharedStore& s, store::ItemId i) { return s.edits().Share(i); },
       "shared");
 }
 
@@ -154,7 +154,7 @@ Result<ApiResponse> PostWithdraw(const Api& api, const ApiRequest&,
                                  std::string_view id) {
   return OnItem(
       api, id,
-      [](store::SharedStore& s, store::ItemId i) { return s.Withdraw(i); },
+      [](store::SharedStore& s, store::ItemId i) { return s.edits().Withdraw(i); },
       "withdrawn");
 }
 
@@ -176,10 +176,10 @@ Result<ApiResponse> PostConsent(const Api& api, const ApiRequest& req,
   if (!store) return std::unexpected(store.error());
   const auto kind = *what == "lists" ? store::ConsentKind::kLists
                                      : store::ConsentKind::kNotes;
-  if (auto st = (*store)->SetConsent(kind, on->get<bool>()); !st) {
+  if (auto st = (*store)->edits().SetConsent(kind, on->get<bool>()); !st) {
     return std::unexpected(st.error());
   }
-  auto counts = (*store)->Counts();
+  auto counts = (*store)->reader().Counts();
   if (!counts) return std::unexpected(counts.error());
   return ApiResponse{200,
                      {{"consent", *what},

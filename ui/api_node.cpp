@@ -28,22 +28,22 @@ Status AddPairing(cli::Context& ctx, nlohmann::json& out) {
   auto store = ctx.OpenSharedStore();
   if (!store) return std::unexpected(store.error());
   auto& s = **store;
-  auto partner = s.Partner();
+  auto partner = s.pairing().Partner();
   if (!partner) return std::unexpected(partner.error());
   out["paired"] = partner->has_value();
   out["partner"] = nullptr;
   if (*partner) {
     std::vector<std::string> words;
-    if (auto secret = s.PairSecret()) {
+    if (auto secret = s.pairing().PairSecret()) {
       words = crypto::CheckWords(*secret, (*node)->identity_public,
                                  (*partner)->public_key);
     }
     out["partner"] = {{"check_words", words}};
   }
-  auto counts = s.Counts();
+  auto counts = s.reader().Counts();
   if (!counts) return std::unexpected(counts.error());
   out["consents"] = ConsentsJson(*counts);
-  auto last = s.LastSync();
+  auto last = s.reader().LastSync();
   if (!last) return std::unexpected(last.error());
   out["last_sync"] =
       *last ? nlohmann::json(cli::IsoUtc(*last)) : nlohmann::json(nullptr);

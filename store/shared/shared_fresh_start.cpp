@@ -41,7 +41,7 @@ void ClearForeignReferences(proto::CreateItem& c,
 
 }  // namespace
 
-Status SharedStore::Impl::StartAfresh() {
+Status SharedDb::StartAfresh() {
   // 1. What my items are now, from my log alone.
   auto all = LoadOps(false);
   if (!all) return std::unexpected(all.error());
@@ -69,17 +69,17 @@ Status SharedStore::Impl::StartAfresh() {
   });
   // 2. Drop my whole log and every item row of mine that is not kept.
   if (auto s =
-          db->Exec("DELETE FROM ops WHERE author = 0;"
-                   "DELETE FROM pending;"
-                   "DELETE FROM releases;"
-                   "DELETE FROM consents WHERE author = 0;"
-                   "DELETE FROM meta WHERE key LIKE 'cursor/%';"
-                   "UPDATE meta SET value = 1 WHERE key = 'next_release';");
+          db().Exec("DELETE FROM ops WHERE author = 0;"
+                    "DELETE FROM pending;"
+                    "DELETE FROM releases;"
+                    "DELETE FROM consents WHERE author = 0;"
+                    "DELETE FROM meta WHERE key LIKE 'cursor/%';"
+                    "UPDATE meta SET value = 1 WHERE key = 'next_release';");
       !s) {
     return s;
   }
   {
-    auto items = db->Prepare("SELECT n FROM items WHERE author = 0");
+    auto items = db().Prepare("SELECT n FROM items WHERE author = 0");
     std::vector<std::int64_t> gone;
     for (;;) {
       auto row = items.Step();
@@ -89,7 +89,7 @@ Status SharedStore::Impl::StartAfresh() {
       if (!live.contains(static_cast<std::uint64_t>(n))) gone.push_back(n);
     }
     for (const auto n : gone) {
-      auto del = db->Prepare("DELETE FROM items WHERE author = 0 AND n = ?");
+      auto del = db().Prepare("DELETE FROM items WHERE author = 0 AND n = ?");
       if (auto s = del.Bind(1, n).Run(); !s) return s;
     }
   }
@@ -127,20 +127,20 @@ Status SharedStore::Impl::StartAfresh() {
   auto pairings = Meta("pairings");
   if (!pairings) return std::unexpected(pairings.error());
   if (auto s = SetMeta("pairings", *pairings + 1); !s) return s;
-  quiet.reset();
+  quiet_.reset();
   return {};
 }
 
-Status SharedStore::ErasePartner() { return impl_->Unpair(false); }
+Status Pairing::ErasePartner() { return impl_->Unpair(false); }
 
-Status SharedStore::Impl::Unpair(bool owe_notice) {
+Status SharedDb::Unpair(bool owe_notice) {
   auto erase = [&]() -> Status {
-    auto tx = Transaction::Begin(*db);
+    auto tx = Transaction::Begin(*db_);
     if (!tx) return std::unexpected(tx.error());
     if (owe_notice) {
       if (auto s = OweNoticeToPartner(); !s) return s;
     }
-    if (auto s = db->Exec(
+    if (auto s = db_->Exec(
             "DELETE FROM ops WHERE author = 1;"
             "DELETE FROM ops WHERE item IN (SELECT id FROM items WHERE "
             "author = 1);"
@@ -154,17 +154,17 @@ Status SharedStore::Impl::Unpair(bool owe_notice) {
       return s;
     }
     // The pin is gone: the fold below ranks me as the only author.
-    partner_pk.clear();
+    ForgetPartnerPin();
     if (auto s = StartAfresh(); !s) return s;
     return tx->Commit();
   };
   const Status erased = erase();
-  quiet.reset();
+  ForgetQuietRelease();
   // The pin in memory follows the file, whether the erase committed or
   // rolled back.
   if (auto s = LoadPartnerCache(); !s) return s;
   if (!erased) return erased;
-  return db->CheckpointTruncate();
+  return db_->CheckpointTruncate();
 }
 
 }  // namespace inch::store

@@ -5,8 +5,9 @@
 // every value the gate reads. A row edited, added or moved without the key
 // fails its check, and the Outbox then refuses to release anything.
 // Invariant checked here as well: each of my ops is pending or covered by
-// exactly one release run (pending + runs = my ops), so deleting a pending
-// row cannot make a draft look released.
+// a release run, and no pending op is covered by one (pending + runs = my
+// ops), so deleting a pending row cannot make a draft look released, nor
+// an old pending row put back make a sent op look unsent.
 #include <algorithm>
 #include <cstdint>
 
@@ -29,23 +30,21 @@ std::unexpected<Error> TamperedGate(std::string_view what) {
                   "sent; restore the home folder from a backup");
 }
 
-crypto::RecordMac SharedStore::Impl::PendingMac(
-    std::int64_t seq, std::optional<std::int64_t> gate,
-    std::optional<std::int64_t> item) const {
-  return crypto::MacRecord(record_key, "pending", {seq, gate, item});
+crypto::RecordMac SharedDb::PendingMac(std::int64_t seq,
+                                       std::optional<std::int64_t> gate,
+                                       std::optional<std::int64_t> item) const {
+  return crypto::MacRecord(record_key_, "pending", {seq, gate, item});
 }
 
-crypto::RecordMac SharedStore::Impl::ReleaseMac(std::int64_t first,
-                                                std::int64_t seq,
-                                                std::int64_t count) const {
-  return crypto::MacRecord(record_key, "releases", {first, seq, count});
+crypto::RecordMac SharedDb::ReleaseMac(std::int64_t first, std::int64_t seq,
+                                       std::int64_t count) const {
+  return crypto::MacRecord(record_key_, "releases", {first, seq, count});
 }
 
-crypto::RecordMac SharedStore::Impl::ConsentMac(std::int64_t author,
-                                                std::int64_t kind,
-                                                std::int64_t hlc,
-                                                std::int64_t value) const {
-  return crypto::MacRecord(record_key, "consents", {author, kind, hlc, value});
+crypto::RecordMac SharedDb::ConsentMac(std::int64_t author, std::int64_t kind,
+                                       std::int64_t hlc,
+                                       std::int64_t value) const {
+  return crypto::MacRecord(record_key_, "consents", {author, kind, hlc, value});
 }
 
 Bytes AnswerPlaintext(std::uint64_t n, PrivateAnswer answer) {
@@ -55,14 +54,14 @@ Bytes AnswerPlaintext(std::uint64_t n, PrivateAnswer answer) {
   return plain;
 }
 
-Bytes SharedStore::Impl::AnswerRowId(std::uint64_t n) const {
-  const auto mac = crypto::MacRecord(record_key, "private_answers",
+Bytes SharedDb::AnswerRowId(std::uint64_t n) const {
+  const auto mac = crypto::MacRecord(record_key_, "private_answers",
                                      {static_cast<std::int64_t>(n)});
   return Bytes(mac.begin(), mac.end());
 }
 
-Status SharedStore::Impl::RecordConsent(int author, const proto::Op& op) {
-  auto st = db->Prepare(
+Status SharedDb::RecordConsent(int author, const proto::Op& op) {
+  auto st = db().Prepare(
       "INSERT INTO consents(author, kind, hlc, value, mac) VALUES (?, ?, ?, ?,"
       " ?) ON CONFLICT(author, kind) DO UPDATE SET hlc = excluded.hlc,"
       " value = excluded.value, mac = excluded.mac"
@@ -77,12 +76,12 @@ Status SharedStore::Impl::RecordConsent(int author, const proto::Op& op) {
   return st.Run();
 }
 
-Status SharedStore::Impl::MacGateRecordsV4() {
+Status SharedDb::MacGateRecordsV4() {
   struct Row {
     std::vector<std::optional<std::int64_t>> v;
   };
   auto collect = [&](const char* sql, int cols) -> Result<std::vector<Row>> {
-    auto st = db->Prepare(sql);
+    auto st = db().Prepare(sql);
     std::vector<Row> rows;
     for (;;) {
       auto more = st.Step();
@@ -96,7 +95,7 @@ Status SharedStore::Impl::MacGateRecordsV4() {
   };
   auto update = [&](const char* sql, const crypto::RecordMac& mac,
                     std::initializer_list<std::int64_t> keys) -> Status {
-    auto st = db->Prepare(sql);
+    auto st = db().Prepare(sql);
     st.Bind(1, ByteView(mac));
     int i = 2;
     for (auto k : keys) st.Bind(i++, k);
@@ -131,14 +130,14 @@ Status SharedStore::Impl::MacGateRecordsV4() {
     }
   }
   // Private answers: row ids become keyed hashes of the wish number.
-  auto st = db->Prepare("SELECT n, answer FROM private_answers_v3");
+  auto st = db().Prepare("SELECT n, answer FROM private_answers_v3");
   std::vector<std::pair<Bytes, Bytes>> moved;
   for (;;) {
     auto more = st.Step();
     if (!more) return std::unexpected(more.error());
     if (!*more) break;
     const auto n = static_cast<std::uint64_t>(st.ColumnInt(0));
-    auto plain = crypto::Open(local_key, st.ColumnBlob(1),
+    auto plain = crypto::Open(local_key_, st.ColumnBlob(1),
                               AsBytes(AtRestAd("answers", kPartner, n)));
     if (!plain) return Fail(Errc::kCorrupt, "a private answer does not open");
     if (plain->size() != 1 || (*plain)[0] < 1 || (*plain)[0] > 2) {
@@ -150,19 +149,19 @@ Status SharedStore::Impl::MacGateRecordsV4() {
         AnswerPlaintext(n, static_cast<PrivateAnswer>((*plain)[0]));
     crypto::Wipe(*plain);
     Bytes sealed =
-        crypto::Seal(local_key, moved_plain, AsBytes("answers/" + ToHex(id)));
+        crypto::Seal(local_key_, moved_plain, AsBytes("answers/" + ToHex(id)));
     moved.emplace_back(std::move(id), std::move(sealed));
   }
   for (const auto& [id, sealed] : moved) {
     auto ins =
-        db->Prepare("INSERT INTO private_answers(id, answer) VALUES (?, ?)");
+        db().Prepare("INSERT INTO private_answers(id, answer) VALUES (?, ?)");
     if (auto s = ins.Bind(1, id).Bind(2, sealed).Run(); !s) return s;
   }
-  return db->Exec("DROP TABLE private_answers_v3;");
+  return db().Exec("DROP TABLE private_answers_v3;");
 }
 
-Status SharedStore::Impl::RekeyDerived(const crypto::Secret& new_local,
-                                       const crypto::Secret& new_record) {
+Status SharedDb::RekeyDerived(const crypto::Secret& new_local,
+                              const crypto::Secret& new_record) {
   if (auto s = CheckGateRecords(true); !s) return s;
   struct Remac {
     const char* select;
@@ -182,7 +181,7 @@ Status SharedStore::Impl::RekeyDerived(const crypto::Secret& new_local,
   for (const Remac& t : kTables) {
     std::vector<std::vector<std::optional<std::int64_t>>> rows;
     {
-      auto st = db->Prepare(t.select);
+      auto st = db().Prepare(t.select);
       for (;;) {
         auto more = st.Step();
         if (!more) return std::unexpected(more.error());
@@ -198,7 +197,7 @@ Status SharedStore::Impl::RekeyDerived(const crypto::Secret& new_local,
               ? crypto::MacRecord(new_record, t.table, {r[0], r[1], r[2]})
               : crypto::MacRecord(new_record, t.table,
                                   {r[0], r[1], r[2], r[3]});
-      auto up = db->Prepare(t.update);
+      auto up = db().Prepare(t.update);
       up.Bind(1, ByteView(mac));
       for (int k = 0; k < t.keys; ++k)
         up.Bind(2 + k, *r[static_cast<std::size_t>(k)]);
@@ -209,13 +208,13 @@ Status SharedStore::Impl::RekeyDerived(const crypto::Secret& new_local,
   // inside) and a new seal.
   std::vector<std::pair<Bytes, Bytes>> answers;
   {
-    auto st = db->Prepare("SELECT id, answer FROM private_answers");
+    auto st = db().Prepare("SELECT id, answer FROM private_answers");
     for (;;) {
       auto more = st.Step();
       if (!more) return std::unexpected(more.error());
       if (!*more) break;
       const Bytes id = st.ColumnBlob(0);
-      auto plain = crypto::Open(local_key, st.ColumnBlob(1),
+      auto plain = crypto::Open(local_key_, st.ColumnBlob(1),
                                 AsBytes("answers/" + ToHex(id)));
       if (!plain || plain->size() != 9) {
         if (plain) crypto::Wipe(*plain);
@@ -232,18 +231,18 @@ Status SharedStore::Impl::RekeyDerived(const crypto::Secret& new_local,
       answers.emplace_back(std::move(new_id), std::move(sealed));
     }
   }
-  if (auto s = db->Exec("DELETE FROM private_answers;"); !s) return s;
+  if (auto s = db().Exec("DELETE FROM private_answers;"); !s) return s;
   for (const auto& [id, sealed] : answers) {
     auto ins =
-        db->Prepare("INSERT INTO private_answers(id, answer) VALUES (?, ?)");
+        db().Prepare("INSERT INTO private_answers(id, answer) VALUES (?, ?)");
     if (auto s = ins.Bind(1, id).Bind(2, sealed).Run(); !s) return s;
   }
   return {};
 }
 
-Status SharedStore::Impl::CheckGateRecords(bool pending_too) {
+Status SharedDb::CheckGateRecords(bool pending_too) {
   if (pending_too) {
-    auto st = db->Prepare("SELECT seq, gate, item, mac FROM pending");
+    auto st = db().Prepare("SELECT seq, gate, item, mac FROM pending");
     for (;;) {
       auto more = st.Step();
       if (!more) return std::unexpected(more.error());
@@ -256,7 +255,7 @@ Status SharedStore::Impl::CheckGateRecords(bool pending_too) {
     }
   }
   {
-    auto st = db->Prepare("SELECT first, seq, count, mac FROM releases");
+    auto st = db().Prepare("SELECT first, seq, count, mac FROM releases");
     for (;;) {
       auto more = st.Step();
       if (!more) return std::unexpected(more.error());
@@ -269,15 +268,32 @@ Status SharedStore::Impl::CheckGateRecords(bool pending_too) {
     }
   }
   if (auto gate = Gate(); !gate) return std::unexpected(gate.error());
-  auto st = db->Prepare(
-      "SELECT (SELECT count(*) FROM pending) + (SELECT coalesce(sum(count),"
-      " 0) FROM releases) = (SELECT count(*) FROM ops WHERE author = 0),"
+  // Pending + runs = my ops, checked where it can fail: an op outside every
+  // run must be pending, and a pending op must exist and lie outside every
+  // run. So only the gaps between runs are counted (the ops there are the
+  // pending ones, plus any a disk edit hid); the released ops inside runs,
+  // most of a big log, are not scanned again on every release pass.
+  auto st = db().Prepare(
+      "WITH r AS (SELECT seq AS lo, max(seq + count) OVER (ORDER BY seq ROWS"
+      "  BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev FROM releases),"
+      " gaps(lo, hi) AS (SELECT coalesce(prev, -9223372036854775807), lo"
+      "  FROM r WHERE coalesce(prev, -9223372036854775807) < lo UNION ALL"
+      "  SELECT coalesce((SELECT max(seq + count) FROM releases),"
+      "  -9223372036854775807), 9223372036854775807)"
+      " SELECT (SELECT coalesce(sum((SELECT count(*) FROM ops o WHERE"
+      "  o.author = 0 AND o.seq >= g.lo AND o.seq < g.hi)), 0) FROM gaps g),"
+      " (SELECT coalesce(sum((SELECT count(*) FROM pending p WHERE"
+      "  p.seq >= g.lo AND p.seq < g.hi)), 0) FROM gaps g),"
+      " (SELECT count(*) FROM pending),"
       " (SELECT count(*) FROM pending p WHERE NOT EXISTS (SELECT 1 FROM ops"
-      " o WHERE o.author = 0 AND o.seq = p.seq))");
+      "  o WHERE o.author = 0 AND o.seq = p.seq))");
   auto row = st.Step();
   if (!row) return std::unexpected(row.error());
-  if (st.ColumnInt(0) == 0 || st.ColumnInt(1) != 0)
+  const std::int64_t pending = st.ColumnInt(2);
+  if (st.ColumnInt(0) != pending || st.ColumnInt(1) != pending ||
+      st.ColumnInt(3) != 0) {
     return TamperedGate("the record of what was sent");
+  }
   return {};
 }
 

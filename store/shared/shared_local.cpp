@@ -1,4 +1,4 @@
-// SharedStore local changes: every change a user makes becomes one op in my
+// LocalEdits, the local changes: every change a user makes becomes one op in my
 // log, in its own transaction, after validation against the current state.
 // Nothing here decides what leaves the node: that is the Outbox's gate.
 #include <chrono>
@@ -31,9 +31,8 @@ Status ValidSize(GiveSize size) {
 
 }  // namespace
 
-Status SharedStore::Impl::AppendLocal(proto::Op op,
-                                      const std::optional<ItemRow>& item,
-                                      bool shared_seal) {
+Status SharedDb::AppendLocal(proto::Op op, const std::optional<ItemRow>& item,
+                             bool shared_seal) {
   auto hlc = NextHlc();
   if (!hlc) return std::unexpected(hlc.error());
   auto seq = Meta("next_seq");
@@ -44,12 +43,12 @@ Status SharedStore::Impl::AppendLocal(proto::Op op,
   Bytes body;
   Sealing sealing = kSealedShared;
   if (item && !shared_seal) {
-    WipeOnExit wipe(scratch_key);
-    if (auto k = ItemKeyInto(*item, scratch_key); !k) return k;
-    body = SealAtRest(scratch_key, op, kMe, op.seq());
+    WipeOnExit wipe(scratch_key_);
+    if (auto k = ItemKeyInto(*item, scratch_key_); !k) return k;
+    body = SealAtRest(scratch_key_, op, kMe, op.seq());
     sealing = kSealedItem;
   } else {
-    body = SealAtRest(shared_key, op, kMe, op.seq());
+    body = SealAtRest(shared_key_, op, kMe, op.seq());
   }
   std::optional<std::int64_t> ref;
   if (item) ref = item->ref;
@@ -64,12 +63,12 @@ Status SharedStore::Impl::AppendLocal(proto::Op op,
   return SetMeta("changes", *changes + 1);
 }
 
-Status SharedStore::Impl::EraseItemContent(std::int64_t ref) {
+Status SharedDb::EraseItemContent(std::int64_t ref) {
   // My ops that never left are simply deleted; every other op keeps its
   // header (its seq must stay, so the partner sees no gap) but no body.
   std::vector<std::int64_t> unsent;
   {
-    auto del = db->Prepare(
+    auto del = db().Prepare(
         "DELETE FROM pending WHERE seq IN (SELECT seq FROM ops WHERE author"
         " = 0 AND item = ?) RETURNING seq");
     del.Bind(1, ref);
@@ -81,13 +80,14 @@ Status SharedStore::Impl::EraseItemContent(std::int64_t ref) {
     }
   }
   for (std::int64_t seq : unsent) {
-    auto del = db->Prepare("DELETE FROM ops WHERE author = 0 AND seq = ?");
+    auto del = db().Prepare("DELETE FROM ops WHERE author = 0 AND seq = ?");
     if (auto s = del.Bind(1, seq).Run(); !s) return s;
   }
   auto blank =
-      db->Prepare("UPDATE ops SET body = NULL, sealing = 2 WHERE item = ?");
+      db().Prepare("UPDATE ops SET body = NULL, sealing = 2 WHERE item = ?");
   if (auto s = blank.Bind(1, ref).Run(); !s) return s;
-  return db->Prepare("UPDATE items SET key = NULL WHERE id = ?")
+  return db()
+      .Prepare("UPDATE items SET key = NULL WHERE id = ?")
       .Bind(1, ref)
       .Run();
 }
@@ -106,7 +106,7 @@ Status InTransaction(Database& db, F&& body) {
 // row and appends the op that `fill` writes for that number. Wishes, gives
 // and notes are all born this way.
 template <class Fill>
-Result<ItemId> AppendNewItem(SharedStore::Impl& impl, Fill&& fill) {
+Result<ItemId> AppendNewItem(SharedDb& impl, Fill&& fill) {
   auto n = impl.Meta("next_item");
   if (!n) return std::unexpected(n.error());
   ItemId id{kMe, static_cast<std::uint64_t>(*n)};
@@ -124,12 +124,12 @@ Result<ItemId> AppendNewItem(SharedStore::Impl& impl, Fill&& fill) {
 }
 }  // namespace
 
-Result<ItemId> SharedStore::AddWish(std::string_view text, int importance) {
+Result<ItemId> LocalEdits::AddWish(std::string_view text, int importance) {
   if (auto s = ValidateText(text); !s) return std::unexpected(s.error());
   if (auto s = ValidImportance(importance); !s)
     return std::unexpected(s.error());
   Result<ItemId> id = Fail(Errc::kIo, "not written");
-  auto s = InTransaction(*impl_->db, [&]() -> Status {
+  auto s = InTransaction(impl_->db(), [&]() -> Status {
     id = AppendNewItem(*impl_, [&](proto::Op& op, std::uint64_t n) {
       auto* c = op.mutable_create();
       c->set_n(n);
@@ -144,9 +144,9 @@ Result<ItemId> SharedStore::AddWish(std::string_view text, int importance) {
   return id;
 }
 
-Result<ItemId> SharedStore::AddGive(std::string_view text, GiveSize size,
-                                    std::optional<ItemId> for_wish,
-                                    std::optional<ItemId> smaller_than) {
+Result<ItemId> LocalEdits::AddGive(std::string_view text, GiveSize size,
+                                   std::optional<ItemId> for_wish,
+                                   std::optional<ItemId> smaller_than) {
   if (auto s = ValidateText(text); !s) return std::unexpected(s.error());
   if (auto s = ValidSize(size); !s) return std::unexpected(s.error());
   if (for_wish) {
@@ -172,7 +172,7 @@ Result<ItemId> SharedStore::AddGive(std::string_view text, GiveSize size,
     }
   }
   Result<ItemId> id = Fail(Errc::kIo, "not written");
-  auto s = InTransaction(*impl_->db, [&]() -> Status {
+  auto s = InTransaction(impl_->db(), [&]() -> Status {
     id = AppendNewItem(*impl_, [&](proto::Op& op, std::uint64_t n) {
       auto* c = op.mutable_create();
       c->set_n(n);
@@ -195,9 +195,9 @@ Result<ItemId> SharedStore::AddGive(std::string_view text, GiveSize size,
   return id;
 }
 
-Status SharedStore::Edit(ItemId id, std::optional<std::string_view> text,
-                         std::optional<int> importance,
-                         std::optional<GiveSize> size) {
+Status LocalEdits::Edit(ItemId id, std::optional<std::string_view> text,
+                        std::optional<int> importance,
+                        std::optional<GiveSize> size) {
   if (id.author != kMe)
     return Fail(Errc::kInvalidInput, "you can only edit your own items");
   if (text) {
@@ -225,12 +225,12 @@ Status SharedStore::Edit(ItemId id, std::optional<std::string_view> text,
   if (text) e->set_text(std::string(*text));
   if (importance) e->set_importance(static_cast<std::uint32_t>(*importance));
   if (size) e->set_size(static_cast<proto::GiveSize>(*size));
-  return InTransaction(*impl_->db, [&] {
+  return InTransaction(impl_->db(), [&] {
     return impl_->AppendLocal(std::move(op), **row, false);
   });
 }
 
-Status SharedStore::Share(ItemId id) {
+Status LocalEdits::Share(ItemId id) {
   if (id.author != kMe)
     return Fail(Errc::kInvalidInput, "you can only share your own items");
   auto item = impl_->ItemNow(kMe, id.n);
@@ -241,19 +241,19 @@ Status SharedStore::Share(ItemId id) {
   if (!row) return std::unexpected(row.error());
   proto::Op op;
   op.mutable_share()->set_n(id.n);
-  return InTransaction(*impl_->db, [&] {
+  return InTransaction(impl_->db(), [&] {
     return impl_->AppendLocal(std::move(op), **row, false);
   });
 }
 
-Status SharedStore::Withdraw(ItemId id) {
+Status LocalEdits::Withdraw(ItemId id) {
   if (id.author != kMe) {
     return Fail(Errc::kInvalidInput, "you can only withdraw your own items");
   }
   auto row = impl_->FindItem(kMe, id.n);
   if (!row) return std::unexpected(row.error());
   if (!*row || !(*row)->has_key) return NoItem();
-  auto s = InTransaction(*impl_->db, [&]() -> Status {
+  auto s = InTransaction(impl_->db(), [&]() -> Status {
     if (auto e = impl_->EraseItemContent((*row)->ref); !e) return e;
     if (!(*row)->released) return {};  // never left: nothing to tell
     proto::Op op;
@@ -261,11 +261,11 @@ Status SharedStore::Withdraw(ItemId id) {
     return impl_->AppendLocal(std::move(op), **row, true);
   });
   if (!s) return s;
-  return impl_->db->CheckpointTruncate();  // the old pages leave the WAL too
+  return impl_->db().CheckpointTruncate();  // the old pages leave the WAL too
 }
 
-Status SharedStore::SetConsent(ConsentKind kind, bool on) {
-  auto st = impl_->db->Prepare(
+Status LocalEdits::SetConsent(ConsentKind kind, bool on) {
+  auto st = impl_->db().Prepare(
       "SELECT value FROM consents WHERE author = 0 AND kind = ?");
   st.Bind(1, static_cast<std::int64_t>(kind));
   auto row = st.Step();
@@ -274,7 +274,7 @@ Status SharedStore::SetConsent(ConsentKind kind, bool on) {
   proto::Op op;
   op.mutable_consent()->set_kind(static_cast<proto::ConsentKind>(kind));
   op.mutable_consent()->set_on(on);
-  return InTransaction(*impl_->db, [&] {
+  return InTransaction(impl_->db(), [&] {
     return impl_->AppendLocal(std::move(op), std::nullopt, true);
   });
 }
@@ -282,8 +282,7 @@ Status SharedStore::SetConsent(ConsentKind kind, bool on) {
 namespace {
 // Checks a response to the partner's give. The row to respond on, or
 // nullopt when the response is already there (idempotent).
-Result<std::optional<ItemRow>> CheckResponse(SharedStore::Impl& impl,
-                                             ItemId give,
+Result<std::optional<ItemRow>> CheckResponse(SharedDb& impl, ItemId give,
                                              proto::ResponseKind kind,
                                              Progress progress) {
   if (give.author != kPartner) {
@@ -310,7 +309,7 @@ Result<std::optional<ItemRow>> CheckResponse(SharedStore::Impl& impl,
 }
 
 // Appends the response op (inside the caller's transaction).
-Status AppendResponse(SharedStore::Impl& impl, const ItemRow& row,
+Status AppendResponse(SharedDb& impl, const ItemRow& row,
                       proto::ResponseKind kind) {
   proto::Op op;
   op.mutable_respond()->set_n(row.n);
@@ -318,17 +317,17 @@ Status AppendResponse(SharedStore::Impl& impl, const ItemRow& row,
   return impl.AppendLocal(std::move(op), row, true);
 }
 
-Status RespondOp(SharedStore::Impl& impl, ItemId give, proto::ResponseKind kind,
+Status RespondOp(SharedDb& impl, ItemId give, proto::ResponseKind kind,
                  Progress progress) {
   auto row = CheckResponse(impl, give, kind, progress);
   if (!row) return std::unexpected(row.error());
   if (!*row) return {};
-  return InTransaction(*impl.db,
+  return InTransaction(impl.db(),
                        [&] { return AppendResponse(impl, **row, kind); });
 }
 }  // namespace
 
-Status SharedStore::Respond(ItemId partner_give, Progress progress) {
+Status LocalEdits::Respond(ItemId partner_give, Progress progress) {
   if (progress == Progress::kOffered) {
     return Fail(Errc::kInvalidInput, "a response is chosen or done");
   }
@@ -337,12 +336,12 @@ Status SharedStore::Respond(ItemId partner_give, Progress progress) {
                    progress);
 }
 
-Status SharedStore::MarkThanked(ItemId partner_give) {
+Status LocalEdits::MarkThanked(ItemId partner_give) {
   return RespondOp(*impl_, partner_give, proto::THANKED, Progress::kOffered);
 }
 
-Result<ItemId> SharedStore::AddNote(std::string_view text,
-                                    std::optional<ItemId> thanks_for) {
+Result<ItemId> LocalEdits::AddNote(std::string_view text,
+                                   std::optional<ItemId> thanks_for) {
   if (auto s = ValidateText(text); !s) return std::unexpected(s.error());
   // Everything is checked before the one transaction that adds the note
   // and the thanked mark together: either both happen or neither.
@@ -354,7 +353,7 @@ Result<ItemId> SharedStore::AddNote(std::string_view text,
     thanked_row = *row;
   }
   Result<ItemId> id = Fail(Errc::kIo, "not written");
-  auto s = InTransaction(*impl_->db, [&]() -> Status {
+  auto s = InTransaction(impl_->db(), [&]() -> Status {
     id = AppendNewItem(*impl_, [&](proto::Op& op, std::uint64_t n) {
       op.mutable_note()->set_n(n);
       op.mutable_note()->set_text(std::string(text));
@@ -367,7 +366,7 @@ Result<ItemId> SharedStore::AddNote(std::string_view text,
   return id;
 }
 
-Status SharedStore::AnswerPrivately(ItemId partner_wish, PrivateAnswer answer) {
+Status LocalEdits::AnswerPrivately(ItemId partner_wish, PrivateAnswer answer) {
   if (partner_wish.author != kPartner) {
     return Fail(Errc::kInvalidInput,
                 "private answers are for your partner's wishes");
@@ -384,26 +383,26 @@ Status SharedStore::AnswerPrivately(ItemId partner_wish, PrivateAnswer answer) {
   }
   const Bytes plain = AnswerPlaintext(partner_wish.n, answer);
   const Bytes id = impl_->AnswerRowId(partner_wish.n);
-  auto st = impl_->db->Prepare(
+  auto st = impl_->db().Prepare(
       "INSERT INTO private_answers(id, answer) VALUES (?, ?)"
       " ON CONFLICT(id) DO UPDATE SET answer = excluded.answer");
   st.Bind(1, id);
-  st.Bind(2, crypto::Seal(impl_->local_key, plain,
+  st.Bind(2, crypto::Seal(impl_->local_key(), plain,
                           AsBytes("answers/" + ToHex(id))));
   return st.Run();
 }
 
-Result<std::optional<PrivateAnswer>> SharedStore::PrivateAnswerFor(
+Result<std::optional<PrivateAnswer>> SharedReader::PrivateAnswerFor(
     ItemId partner_wish) {
   if (partner_wish.author != kPartner) return std::optional<PrivateAnswer>();
   const Bytes id = impl_->AnswerRowId(partner_wish.n);
   auto st =
-      impl_->db->Prepare("SELECT answer FROM private_answers WHERE id = ?");
+      impl_->db().Prepare("SELECT answer FROM private_answers WHERE id = ?");
   st.Bind(1, id);
   auto row = st.Step();
   if (!row) return std::unexpected(row.error());
   if (!*row) return std::optional<PrivateAnswer>();
-  auto plain = crypto::Open(impl_->local_key, st.ColumnBlob(0),
+  auto plain = crypto::Open(impl_->local_key(), st.ColumnBlob(0),
                             AsBytes("answers/" + ToHex(id)));
   if (!plain || plain->size() != 9 || (*plain)[0] < 1 || (*plain)[0] > 2) {
     return Fail(Errc::kCorrupt, "a private answer does not open");
@@ -411,18 +410,18 @@ Result<std::optional<PrivateAnswer>> SharedStore::PrivateAnswerFor(
   return std::optional<PrivateAnswer>(static_cast<PrivateAnswer>((*plain)[0]));
 }
 
-Status SharedStore::NoteSynced() {
+Status SharedSync::NoteSynced() {
   const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                       std::chrono::system_clock::now().time_since_epoch())
                       .count();
   return impl_->SetMeta("last_sync", static_cast<std::int64_t>(ms));
 }
 
-Result<std::int64_t> SharedStore::LastSync() {
+Result<std::int64_t> SharedReader::LastSync() {
   return impl_->Meta("last_sync");
 }
 
-Result<std::uint64_t> SharedStore::LocalChangeCounter() {
+Result<std::uint64_t> SharedSync::LocalChangeCounter() {
   auto v = impl_->Meta("changes");
   if (!v) return std::unexpected(v.error());
   return static_cast<std::uint64_t>(*v);

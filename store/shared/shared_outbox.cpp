@@ -1,4 +1,4 @@
-// SharedStore::Outbox: the release sequence and what leaves for the partner.
+// SharedSync::Outbox: the release sequence and what leaves for the partner.
 // My ops that the consent gate lets out get contiguous release numbers
 // 1, 2, 3, ... durably, then the ones the partner lacks are re-sealed under
 // the pair op key.
@@ -35,9 +35,9 @@ struct Pending {
 
 }  // namespace
 
-Result<GateInputs> SharedStore::Impl::Gate() {
+Result<GateInputs> SharedDb::Gate() {
   GateInputs in;
-  auto st = db->Prepare("SELECT author, kind, value, hlc, mac FROM consents");
+  auto st = db().Prepare("SELECT author, kind, value, hlc, mac FROM consents");
   for (;;) {
     auto row = st.Step();
     if (!row) return std::unexpected(row.error());
@@ -63,8 +63,8 @@ namespace {
 struct MineColumns {
   int seq, sealing, body, author, n, key, item;
 };
-Result<proto::Op> OpenMine(SharedStore::Impl& impl, Statement& st,
-                           const MineColumns& c, ItemKeyCache& keys) {
+Result<proto::Op> OpenMine(SharedDb& impl, Statement& st, const MineColumns& c,
+                           ItemKeyCache& keys) {
   const auto seq = static_cast<std::uint64_t>(st.ColumnInt(c.seq));
   const auto sealing = st.ColumnInt(c.sealing);
   if (sealing == kSealedErased) {
@@ -72,7 +72,7 @@ Result<proto::Op> OpenMine(SharedStore::Impl& impl, Statement& st,
     op.mutable_erased();
     return op;
   }
-  const crypto::Secret* key = &impl.shared_key;
+  const crypto::Secret* key = &impl.shared_key();
   if (sealing == kSealedItem) {
     if (st.ColumnIsNull(c.key))
       return Fail(Errc::kCorrupt, "content op without a key");
@@ -92,9 +92,8 @@ Result<proto::Op> OpenMine(SharedStore::Impl& impl, Statement& st,
 // My pending ops with their gate class, in local order, from the narrow
 // `pending` table alone. Rows without a gate (schema 1, or pending again
 // after an unpair of such a store) are opened once and the gate kept.
-Result<std::vector<Pending>> LoadPending(SharedStore::Impl& impl,
-                                         ItemKeyCache& keys) {
-  auto& db = *impl.db;
+Result<std::vector<Pending>> LoadPending(SharedDb& impl, ItemKeyCache& keys) {
+  auto& db = impl.db();
   struct Learnt {
     std::int64_t seq, gate;
     std::optional<std::int64_t> item;
@@ -186,9 +185,9 @@ Result<bool> ItemReleased(Database& db, std::int64_t ref,
 // Records one run: my ops first_seq..last_seq (all pending, consecutive)
 // get release numbers from `first` (their items now count as released:
 // kItemReleasedSql).
-Status ReleaseRun(SharedStore::Impl& impl, std::uint64_t first,
-                  std::uint64_t first_seq, std::uint64_t last_seq) {
-  Database& db = *impl.db;
+Status ReleaseRun(SharedDb& impl, std::uint64_t first, std::uint64_t first_seq,
+                  std::uint64_t last_seq) {
+  Database& db = impl.db();
   const auto lo = static_cast<std::int64_t>(first_seq);
   const auto hi = static_cast<std::int64_t>(last_seq);
   auto run = db.Prepare(
@@ -208,8 +207,8 @@ Status ReleaseRun(SharedStore::Impl& impl, std::uint64_t first,
 
 }  // namespace
 
-Result<std::uint64_t> SharedStore::Impl::Release() {
-  auto tx = Transaction::Begin(*db);
+Result<std::uint64_t> SharedDb::Release() {
+  auto tx = Transaction::Begin(db());
   if (!tx) return std::unexpected(tx.error());
   auto in = Gate();
   if (!in) return std::unexpected(in.error());
@@ -226,7 +225,7 @@ Result<std::uint64_t> SharedStore::Impl::Release() {
   // withdrawal exists only for an item released before it.
   QuietRelease now{*changes,          *next,        in->my_lists,
                    in->partner_lists, in->my_notes, in->partner_notes};
-  if (quiet && *quiet == now) return first_new - 1;
+  if (quiet_ && *quiet_ == now) return first_new - 1;
   if (auto s = CheckGateRecords(false); !s) return std::unexpected(s.error());
   ItemKeyCache keys(*this);
   auto pending = LoadPending(*this, keys);
@@ -241,7 +240,7 @@ Result<std::uint64_t> SharedStore::Impl::Release() {
     const bool depends =
         p.cls == OpClass::kListItem || p.cls == OpClass::kWithdrawal;
     if (!depends || !p.item) continue;
-    auto released = ItemReleased(*db, *p.item, released_memo);
+    auto released = ItemReleased(db(), *p.item, released_memo);
     if (!released) return std::unexpected(released.error());
     p.item_released = *released;
     if (p.item_released) shared.insert(*p.item);
@@ -277,20 +276,20 @@ Result<std::uint64_t> SharedStore::Impl::Release() {
   }
   // Nothing written when nothing was released (bar schema-1 gates filled
   // in): the commit then costs no fsync.
-  quiet.reset();
+  quiet_.reset();
   if (auto s = tx->Commit(); !s) return std::unexpected(s.error());
   now.next_release = static_cast<std::int64_t>(release);
-  quiet = now;
+  quiet_ = now;
   return release - 1;
 }
 
-Result<SharedStore::Outgoing> SharedStore::Outbox(std::uint64_t partner_has,
-                                                  std::size_t max_ops,
-                                                  std::size_t max_bytes) {
+Result<Outgoing> SharedSync::Outbox(std::uint64_t partner_has,
+                                    std::size_t max_ops,
+                                    std::size_t max_bytes) {
   auto key = impl_->OpKey();
   if (!key) return std::unexpected(key.error());
   const crypto::Secret& op_key = **key;
-  auto& db = *impl_->db;
+  auto& db = impl_->db();
   // 0. A partner that holds more of my log than I remember releasing means
   //    this node lost part of its log (a home restored from a backup, a
   //    damaged -wal file). Checked before releasing anything new, so no
@@ -359,7 +358,7 @@ Result<SharedStore::Outgoing> SharedStore::Outbox(std::uint64_t partner_has,
       // An erased op has no body and so no clock of its own; it changes no
       // state, so the smallest valid clock does (no time is kept for it).
       if (op->has_erased()) op->set_hlc(1);
-      Bytes wire = SealWireOp(op_key, impl_->my_pk, *op);
+      Bytes wire = SealWireOp(op_key, impl_->my_pk(), *op);
       if (!out.sealed_ops.empty() && bytes + wire.size() > max_bytes) {
         full = true;
         break;

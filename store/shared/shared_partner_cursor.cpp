@@ -26,8 +26,8 @@ const char* KeyOf(Cursor which) {
 
 }  // namespace
 
-Result<std::uint64_t> SharedStore::GetCursor(Cursor which) {
-  auto st = impl_->db->Prepare("SELECT value FROM meta WHERE key = ?");
+Result<std::uint64_t> SharedSync::GetCursor(Cursor which) {
+  auto st = impl_->db().Prepare("SELECT value FROM meta WHERE key = ?");
   st.Bind(1, std::string_view(KeyOf(which)));
   auto row = st.Step();
   if (!row) return std::unexpected(row.error());
@@ -37,13 +37,13 @@ Result<std::uint64_t> SharedStore::GetCursor(Cursor which) {
   return static_cast<std::uint64_t>(v);
 }
 
-Status SharedStore::RaiseCursor(Cursor which, std::uint64_t value) {
+Status SharedSync::RaiseCursor(Cursor which, std::uint64_t value) {
   if (value >
       static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
     return Fail(Errc::kInvalidInput, "cursor value out of range");
   }
-  return impl_->db
-      ->Prepare(
+  return impl_->db()
+      .Prepare(
           "INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO "
           "UPDATE SET value = max(value, excluded.value)")
       .Bind(1, std::string_view(KeyOf(which)))

@@ -43,35 +43,35 @@ Result<UnpairNotice> ParseNotice(ByteView plain) {
   return notice;
 }
 
-Status SaveNotice(SharedStore::Impl& impl, const UnpairNotice& notice) {
+Status SaveNotice(SharedDb& impl, const UnpairNotice& notice) {
   if (notice.partner_public_key.size() != 32 ||
       notice.pair_secret.size() < 16 || notice.pair_secret.size() > 64) {
     return Fail(Errc::kInvalidInput, "bad unpair notice key or secret");
   }
   Bytes plain = NoticePlaintext(notice);
   WipeBytesOnExit wipe(plain);
-  auto st = impl.db->Prepare(
+  auto st = impl.db().Prepare(
       "INSERT OR REPLACE INTO unpair_notice(id, sealed) VALUES (1, ?)");
-  st.Bind(1, ByteView(crypto::Seal(impl.shared_key, plain,
+  st.Bind(1, ByteView(crypto::Seal(impl.shared_key(), plain,
                                    AsBytes(kUnpairNoticeAd))));
   return st.Run();
 }
 
 }  // namespace
 
-Result<std::uint64_t> SharedStore::PairingGeneration() {
+Result<std::uint64_t> SharedSync::PairingGeneration() {
   auto v = impl_->Meta("pairings");
   if (!v) return std::unexpected(v.error());
   return static_cast<std::uint64_t>(*v);
 }
 
-Status SharedStore::UnpairAndOweNotice() {
-  if (impl_->partner_pk.empty()) return Fail(Errc::kNotFound, "not paired");
+Status Pairing::UnpairAndOweNotice() {
+  if (impl_->partner_pk().empty()) return Fail(Errc::kNotFound, "not paired");
   return impl_->Unpair(/*owe_notice=*/true);
 }
 
-Status SharedStore::Impl::OweNoticeToPartner() {
-  auto st = db->Prepare(
+Status SharedDb::OweNoticeToPartner() {
+  auto st = db_->Prepare(
       "SELECT public_key, secret, address FROM partner WHERE id = 1");
   auto row = st.Step();
   if (!row) return std::unexpected(row.error());
@@ -79,26 +79,26 @@ Status SharedStore::Impl::OweNoticeToPartner() {
   UnpairNotice notice;
   notice.partner_public_key = st.ColumnBlob(0);
   auto secret =
-      crypto::Open(shared_key, st.ColumnBlob(1), AsBytes("partner/secret"));
+      crypto::Open(shared_key_, st.ColumnBlob(1), AsBytes("partner/secret"));
   if (!secret) return Fail(Errc::kCorrupt, "pair secret does not open");
   WipeBytesOnExit wipe(*secret);
   notice.pair_secret = crypto::Secret::CopyOf(*secret);
   if (!st.ColumnIsNull(2)) {
     auto addr =
-        crypto::Open(shared_key, st.ColumnBlob(2), AsBytes("partner/address"));
+        crypto::Open(shared_key_, st.ColumnBlob(2), AsBytes("partner/address"));
     if (!addr) return Fail(Errc::kCorrupt, "partner address does not open");
     notice.last_address.assign(addr->begin(), addr->end());
   }
   return SaveNotice(*this, notice);
 }
 
-Status SharedStore::Impl::DropNoticeOwedTo(ByteView partner_public_key) {
-  auto st = db->Prepare("SELECT sealed FROM unpair_notice WHERE id = 1");
+Status SharedDb::DropNoticeOwedTo(ByteView partner_public_key) {
+  auto st = db_->Prepare("SELECT sealed FROM unpair_notice WHERE id = 1");
   auto row = st.Step();
   if (!row) return std::unexpected(row.error());
   if (!*row) return {};
   auto plain =
-      crypto::Open(shared_key, st.ColumnBlob(0), AsBytes(kUnpairNoticeAd));
+      crypto::Open(shared_key_, st.ColumnBlob(0), AsBytes(kUnpairNoticeAd));
   // One that does not open is no one's: a new pairing keeps it for
   // OwedUnpairNotice to report.
   if (!plain) return {};
@@ -108,15 +108,16 @@ Status SharedStore::Impl::DropNoticeOwedTo(ByteView partner_public_key) {
                   plain->begin(), plain->begin() + 32)) {
     return {};
   }
-  return db->Exec("DELETE FROM unpair_notice");
+  return db_->Exec("DELETE FROM unpair_notice");
 }
 
-Result<std::optional<UnpairNotice>> SharedStore::OwedUnpairNotice() {
-  auto st = impl_->db->Prepare("SELECT sealed FROM unpair_notice WHERE id = 1");
+Result<std::optional<UnpairNotice>> SharedSync::OwedUnpairNotice() {
+  auto st =
+      impl_->db().Prepare("SELECT sealed FROM unpair_notice WHERE id = 1");
   auto row = st.Step();
   if (!row) return std::unexpected(row.error());
   if (!*row) return std::optional<UnpairNotice>();
-  auto plain = crypto::Open(impl_->shared_key, st.ColumnBlob(0),
+  auto plain = crypto::Open(impl_->shared_key(), st.ColumnBlob(0),
                             AsBytes(kUnpairNoticeAd));
   if (!plain) {
     return Fail(Errc::kCorrupt,
@@ -129,11 +130,11 @@ Result<std::optional<UnpairNotice>> SharedStore::OwedUnpairNotice() {
   return std::optional<UnpairNotice>(std::move(*notice));
 }
 
-Status SharedStore::ForgetUnpairNotice(ByteView partner_public_key) {
+Status SharedSync::ForgetUnpairNotice(ByteView partner_public_key) {
   return impl_->DropNoticeOwedTo(partner_public_key);
 }
 
-Status SharedStore::ImportUnpairNotice(const UnpairNotice& notice) {
+Status Pairing::ImportUnpairNotice(const UnpairNotice& notice) {
   return SaveNotice(*impl_, notice);
 }
 

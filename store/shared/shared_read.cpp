@@ -1,4 +1,4 @@
-// SharedStore reading: loading and opening the logs for the fold, the
+// SharedReader, reading: loading and opening the logs for the fold, the
 // per-item fold used to validate local actions, Preview (through the one
 // consent gate), counts, and the short item ids people type.
 #include <algorithm>
@@ -18,8 +18,40 @@ GateInputs GateOf(const State& s) {
 }
 }  // namespace
 
-Result<std::vector<OpWithAuthor>> SharedStore::Impl::LoadOps(
-    bool released_only) {
+ItemKeyCache::ItemKeyCache(SharedDb& impl) : impl_(impl) {
+  refs_.fill(-1);
+  borrowed_ = !impl_.key_slots_busy_;
+  keys_ = borrowed_ ? &impl_.key_slots_ : &own_;
+  if (borrowed_) impl_.key_slots_busy_ = true;
+}
+
+ItemKeyCache::~ItemKeyCache() {
+  if (!borrowed_) return;  // own_ wipes itself
+  for (auto& key : *keys_) {
+    if (!key.empty()) sodium_memzero(key.data(), key.size());
+  }
+  impl_.key_slots_busy_ = false;
+}
+
+const crypto::Secret* ItemKeyCache::Find(std::int64_t ref) const {
+  const std::size_t slot = static_cast<std::size_t>(ref) % kSlots;
+  return refs_[slot] == ref ? &(*keys_)[slot] : nullptr;
+}
+
+Result<const crypto::Secret*> ItemKeyCache::Load(std::int64_t ref, int author,
+                                                 std::uint64_t n,
+                                                 ByteView sealed) {
+  const std::size_t slot = static_cast<std::size_t>(ref) % kSlots;
+  crypto::Secret& key = (*keys_)[slot];
+  if (key.empty()) key = crypto::Secret(crypto::kKeyBytes);
+  refs_[slot] = -1;  // not valid unless the open below succeeds
+  if (auto s = impl_.OpenItemKeyInto(author, n, sealed, key); !s)
+    return std::unexpected(s.error());
+  refs_[slot] = ref;
+  return &key;
+}
+
+Result<std::vector<OpWithAuthor>> SharedDb::LoadOps(bool released_only) {
   // Log order (no sort: the fold does not care); the key cache opens each
   // item key about once since an item's ops mostly sit together.
   const std::string sql =
@@ -29,7 +61,7 @@ Result<std::vector<OpWithAuthor>> SharedStore::Impl::LoadOps(
       (released_only ? " WHERE o.author = 1 OR o.seq NOT IN (SELECT seq FROM"
                        " pending)"
                      : "");
-  auto st = db->Prepare(sql);
+  auto st = db().Prepare(sql);
   std::vector<OpWithAuthor> out;
   ItemKeyCache keys(*this);
   for (;;) {
@@ -40,7 +72,7 @@ Result<std::vector<OpWithAuthor>> SharedStore::Impl::LoadOps(
     const auto seq = static_cast<std::uint64_t>(st.ColumnInt(1));
     const auto sealing = st.ColumnInt(2);
     if (sealing == kSealedErased) continue;  // contributes nothing to state
-    const crypto::Secret* key = &shared_key;
+    const crypto::Secret* key = &shared_key_;
     if (sealing == kSealedItem) {
       if (st.ColumnIsNull(7)) continue;  // withdrawn: content is gone
       const std::int64_t ref = st.ColumnInt(3);
@@ -60,16 +92,16 @@ Result<std::vector<OpWithAuthor>> SharedStore::Impl::LoadOps(
   return out;
 }
 
-Result<std::optional<ItemState>> SharedStore::Impl::ItemNow(int author,
-                                                            std::uint64_t n) {
+Result<std::optional<ItemState>> SharedDb::ItemNow(int author,
+                                                   std::uint64_t n) {
   auto row = FindItem(author, n);
   if (!row) return std::unexpected(row.error());
   if (!*row || !(*row)->has_key) return std::optional<ItemState>();
-  crypto::Secret& key = scratch_key;
+  crypto::Secret& key = scratch_key_;
   WipeOnExit wipe(key);
   if (auto k = ItemKeyInto(**row, key); !k) return std::unexpected(k.error());
   auto st =
-      db->Prepare("SELECT author, seq, sealing, body FROM ops WHERE item = ?");
+      db().Prepare("SELECT author, seq, sealing, body FROM ops WHERE item = ?");
   st.Bind(1, (*row)->ref);
   std::vector<OpWithAuthor> ops;
   for (;;) {
@@ -80,7 +112,7 @@ Result<std::optional<ItemState>> SharedStore::Impl::ItemNow(int author,
     if (sealing == kSealedErased) continue;
     const int op_author = static_cast<int>(st.ColumnInt(0));
     auto op =
-        OpenAtRest(sealing == kSealedItem ? key : shared_key, st.ColumnBlob(3),
+        OpenAtRest(sealing == kSealedItem ? key : shared_key_, st.ColumnBlob(3),
                    op_author, static_cast<std::uint64_t>(st.ColumnInt(1)));
     if (!op) return std::unexpected(op.error());
     ops.push_back(OpWithAuthor{op_author, std::move(*op)});
@@ -94,7 +126,7 @@ Result<std::optional<ItemState>> SharedStore::Impl::ItemNow(int author,
   return std::optional<ItemState>(std::move(it->second));
 }
 
-void SharedStore::Impl::HideUnconsented(State& s, const GateInputs& in) {
+void SharedDb::HideUnconsented(State& s, const GateInputs& in) {
   std::erase_if(s.items, [&](const auto& entry) {
     const auto& [id, item] = entry;
     if (id.author != kPartner) return false;
@@ -109,7 +141,7 @@ void SharedStore::Impl::HideUnconsented(State& s, const GateInputs& in) {
   }
 }
 
-Result<State> SharedStore::CurrentState() {
+Result<State> SharedReader::CurrentState() {
   auto ops = impl_->LoadOps(false);
   if (!ops) return std::unexpected(ops.error());
   State s = Fold(*ops, impl_->MeLow());
@@ -117,17 +149,17 @@ Result<State> SharedStore::CurrentState() {
   return s;
 }
 
-Result<std::optional<ItemState>> SharedStore::Item(ItemId id) {
+Result<std::optional<ItemState>> SharedReader::Item(ItemId id) {
   return impl_->ItemNow(id.author, id.n);
 }
 
-Result<State> SharedStore::SharedState() {
+Result<State> SharedReader::SharedState() {
   auto ops = impl_->LoadOps(true);
   if (!ops) return std::unexpected(ops.error());
   return Fold(*ops, impl_->MeLow());
 }
 
-Result<std::vector<PreviewEntry>> SharedStore::Preview() {
+Result<std::vector<PreviewEntry>> SharedReader::Preview() {
   // What Preview promises must rest on the same authenticated records as
   // what the Outbox releases.
   if (auto s = impl_->CheckGateRecords(true); !s)
@@ -159,7 +191,7 @@ Result<std::vector<PreviewEntry>> SharedStore::Preview() {
   return out;
 }
 
-Result<std::vector<PreviewResponse>> SharedStore::PreviewResponses() {
+Result<std::vector<PreviewResponse>> SharedReader::PreviewResponses() {
   if (auto s = impl_->CheckGateRecords(true); !s)
     return std::unexpected(s.error());
   auto state = CurrentState();
@@ -167,7 +199,7 @@ Result<std::vector<PreviewResponse>> SharedStore::PreviewResponses() {
   const GateInputs in = GateOf(*state);
   // My responses are my shared-sealed ops on the partner's items (my
   // withdrawals are on my own items); erased ones are gone with the give.
-  auto st = impl_->db->Prepare(
+  auto st = impl_->db().Prepare(
       "SELECT o.seq, o.seq IN (SELECT seq FROM pending), o.body, i.n FROM ops"
       " o JOIN items i ON i.id = o.item WHERE o.author = 0 AND o.sealing = 0"
       " AND i.author = 1 ORDER BY o.seq");
@@ -176,7 +208,7 @@ Result<std::vector<PreviewResponse>> SharedStore::PreviewResponses() {
     auto row = st.Step();
     if (!row) return std::unexpected(row.error());
     if (!*row) break;
-    auto op = impl_->OpenAtRest(impl_->shared_key, st.ColumnBlob(2), kMe,
+    auto op = impl_->OpenAtRest(impl_->shared_key(), st.ColumnBlob(2), kMe,
                                 static_cast<std::uint64_t>(st.ColumnInt(0)));
     if (!op) return std::unexpected(op.error());
     if (!op->has_respond()) continue;
@@ -206,7 +238,7 @@ Result<std::vector<PreviewResponse>> SharedStore::PreviewResponses() {
   return out;
 }
 
-Result<SharedCounts> SharedStore::Counts() {
+Result<SharedCounts> SharedReader::Counts() {
   auto state = CurrentState();
   if (!state) return std::unexpected(state.error());
   SharedCounts c;
@@ -223,7 +255,7 @@ Result<SharedCounts> SharedStore::Counts() {
     for (int kind : {0, 1})
       c.consent[slot][kind] = state->consent[slot][kind].on;
   }
-  auto st = impl_->db->Prepare("SELECT count(*) FROM pending");
+  auto st = impl_->db().Prepare("SELECT count(*) FROM pending");
   auto row = st.Step();
   if (!row) return std::unexpected(row.error());
   c.unreleased_ops = static_cast<std::size_t>(st.ColumnInt(0));
@@ -240,14 +272,15 @@ std::size_t PrefixLen(const std::string& a, const std::string& b) {
 }
 }  // namespace
 
-std::string SharedStore::FormatId(ItemId id) {
-  const std::size_t len = PrefixLen(impl_->my_node_id, impl_->partner_node_id);
+std::string SharedReader::FormatId(ItemId id) {
+  const std::size_t len =
+      PrefixLen(impl_->my_node_id(), impl_->partner_node_id());
   const std::string& node =
-      id.author == kMe ? impl_->my_node_id : impl_->partner_node_id;
+      id.author == kMe ? impl_->my_node_id() : impl_->partner_node_id();
   return node.substr(0, len) + "-" + std::to_string(id.n);
 }
 
-Result<ItemId> SharedStore::ParseId(std::string_view text) {
+Result<ItemId> SharedReader::ParseId(std::string_view text) {
   const auto dash = text.find('-');
   if (dash == std::string_view::npos || dash == 0 || dash + 1 >= text.size() ||
       text.size() - dash - 1 > 18) {
@@ -262,9 +295,9 @@ Result<ItemId> SharedStore::ParseId(std::string_view text) {
       return Fail(Errc::kInvalidInput, "not an item id: " + std::string(text));
     n = n * 10 + static_cast<std::uint64_t>(ch - '0');
   }
-  const bool mine = impl_->my_node_id.starts_with(prefix);
-  const bool theirs = !impl_->partner_node_id.empty() &&
-                      impl_->partner_node_id.starts_with(prefix);
+  const bool mine = impl_->my_node_id().starts_with(prefix);
+  const bool theirs = !impl_->partner_node_id().empty() &&
+                      impl_->partner_node_id().starts_with(prefix);
   if (n == 0 || mine == theirs) {
     return Fail(Errc::kNotFound, "no item " + std::string(text));
   }

@@ -47,17 +47,18 @@ struct PendingOp {
 
 }  // namespace
 
-Result<std::uint64_t> SharedStore::ReleasedUpTo() {
+Result<std::uint64_t> SharedSync::ReleasedUpTo() {
   auto next = impl_->Meta("next_release");
   if (!next) return std::unexpected(next.error());
   return static_cast<std::uint64_t>(*next - 1);
 }
 
-Result<SharedStore::Outgoing> SharedStore::ReturnPartnerOps(
-    std::uint64_t from, std::size_t max_ops, std::size_t max_bytes) {
+Result<Outgoing> SharedSync::ReturnPartnerOps(std::uint64_t from,
+                                              std::size_t max_ops,
+                                              std::size_t max_bytes) {
   auto key = impl_->OpKey();
   if (!key) return std::unexpected(key.error());
-  auto& db = *impl_->db;
+  auto& db = impl_->db();
   auto st = db.Prepare(
       "SELECT o.seq, o.sealing, o.body, i.key, i.author, i.n FROM ops o"
       " LEFT JOIN items i ON i.id = o.item WHERE o.author = 1 AND o.seq >= ?"
@@ -83,7 +84,7 @@ Result<SharedStore::Outgoing> SharedStore::ReturnPartnerOps(
     if (sealing == kSealedErased) {
       op.mutable_erased();
     } else {
-      const crypto::Secret* k = &impl_->shared_key;
+      const crypto::Secret* k = &impl_->shared_key();
       if (sealing == kSealedItem) {
         if (st.ColumnIsNull(3))
           return Fail(Errc::kCorrupt, "content op without a key");
@@ -102,7 +103,7 @@ Result<SharedStore::Outgoing> SharedStore::ReturnPartnerOps(
     }
     op.set_seq(seq);
     if (op.has_erased()) op.set_hlc(1);
-    Bytes wire = SealWireOp(**key, impl_->partner_pk, op);
+    Bytes wire = SealWireOp(**key, impl_->partner_pk(), op);
     if (!out.sealed_ops.empty() && bytes + wire.size() > max_bytes) {
       out.more = true;
       break;
@@ -118,7 +119,7 @@ Result<SharedStore::Outgoing> SharedStore::ReturnPartnerOps(
 // Moves my item `n` (all of its ops still pending: it was made after the
 // restore) to number `to`: its row, its key's binding, its ops' bodies, and
 // rungs of mine that stand below it.
-Status SharedStore::Impl::MoveMyItem(std::uint64_t n, std::uint64_t to) {
+Status SharedDb::MoveMyItem(std::uint64_t n, std::uint64_t to) {
   auto row = FindItem(kMe, n);
   if (!row) return std::unexpected(row.error());
   if (!*row) return {};
@@ -127,10 +128,10 @@ Status SharedStore::Impl::MoveMyItem(std::uint64_t n, std::uint64_t to) {
   if (has_key) {
     if (auto s = ItemKeyInto(**row, key); !s) return s;
   }
-  auto upd = db->Prepare("UPDATE items SET n = ?, key = ? WHERE id = ?");
+  auto upd = db().Prepare("UPDATE items SET n = ?, key = ? WHERE id = ?");
   upd.Bind(1, static_cast<std::int64_t>(to));
   if (has_key) {
-    upd.Bind(2, crypto::Seal(shared_key, key.view(),
+    upd.Bind(2, crypto::Seal(shared_key_, key.view(),
                              AsBytes(AtRestAd("items", kMe, to))));
   } else {
     upd.BindNull(2);
@@ -138,7 +139,7 @@ Status SharedStore::Impl::MoveMyItem(std::uint64_t n, std::uint64_t to) {
   upd.Bind(3, (*row)->ref);
   if (auto s = upd.Run(); !s) return s;
   // Its ops, and my pending creates that name it as the rung above.
-  auto st = db->Prepare(
+  auto st = db().Prepare(
       "SELECT o.seq, o.sealing, o.body, o.item FROM ops o JOIN pending p ON"
       " p.seq = o.seq WHERE o.author = 0 AND o.sealing != 2");
   std::vector<std::pair<std::uint64_t, Bytes>> rewrites;
@@ -149,7 +150,7 @@ Status SharedStore::Impl::MoveMyItem(std::uint64_t n, std::uint64_t to) {
     if (!*more) break;
     const auto seq = static_cast<std::uint64_t>(st.ColumnInt(0));
     const bool own = !st.ColumnIsNull(3) && st.ColumnInt(3) == (*row)->ref;
-    const crypto::Secret* k = &shared_key;
+    const crypto::Secret* k = &shared_key_;
     crypto::Secret other(crypto::kKeyBytes);
     if (st.ColumnInt(1) == kSealedItem) {
       if (own) {
@@ -179,7 +180,7 @@ Status SharedStore::Impl::MoveMyItem(std::uint64_t n, std::uint64_t to) {
   }
   for (const auto& [seq, body] : rewrites) {
     auto w =
-        db->Prepare("UPDATE ops SET body = ? WHERE author = 0 AND seq = ?");
+        db().Prepare("UPDATE ops SET body = ? WHERE author = 0 AND seq = ?");
     if (auto s = w.Bind(1, body).Bind(2, static_cast<std::int64_t>(seq)).Run();
         !s) {
       return s;
@@ -188,12 +189,12 @@ Status SharedStore::Impl::MoveMyItem(std::uint64_t n, std::uint64_t to) {
   return {};
 }
 
-Result<std::size_t> SharedStore::RecoverMine(
+Result<std::size_t> SharedSync::RecoverMine(
     std::span<const ByteView> sealed_ops) {
   auto key = impl_->OpKey();
   if (!key) return std::unexpected(key.error());
   auto& impl = *impl_;
-  auto& db = *impl.db;
+  auto& db = impl.db();
   auto tx = Transaction::Begin(db);
   if (!tx) return std::unexpected(tx.error());
   auto next = impl.Meta("next_release");
@@ -213,7 +214,7 @@ Result<std::size_t> SharedStore::RecoverMine(
       if (!more) return std::unexpected(more.error());
       if (!*more) break;
       const auto seq = static_cast<std::uint64_t>(st.ColumnInt(0));
-      const crypto::Secret* k = &impl.shared_key;
+      const crypto::Secret* k = &impl.shared_key();
       if (st.ColumnInt(1) == kSealedItem) {
         auto item = impl.FindItemByRef(st.ColumnInt(3));
         if (!item) return std::unexpected(item.error());
@@ -240,7 +241,7 @@ Result<std::size_t> SharedStore::RecoverMine(
     auto seq = PeekWireSeq(wire);
     if (!seq || *seq != release)
       return Fail(Errc::kProtocol, "returned ops out of order");
-    auto op = OpenWireOp(**key, impl.my_pk, wire);
+    auto op = OpenWireOp(**key, impl.my_pk(), wire);
     if (!op || !ValidateShape(*op)) {
       op = proto::Op();
       op->mutable_erased();
@@ -303,13 +304,13 @@ Result<std::size_t> SharedStore::RecoverMine(
     if (op->has_erased() || (content && (!row || !row->has_key))) {
       sealing = kSealedErased;
     } else if (content) {
-      WipeOnExit wipe(impl.scratch_key);
-      if (auto s = impl.ItemKeyInto(*row, impl.scratch_key); !s)
+      WipeOnExit wipe(impl.scratch_key());
+      if (auto s = impl.ItemKeyInto(*row, impl.scratch_key()); !s)
         return std::unexpected(s.error());
-      body = impl.SealAtRest(impl.scratch_key, *op, kMe, local_seq);
+      body = impl.SealAtRest(impl.scratch_key(), *op, kMe, local_seq);
       sealing = kSealedItem;
     } else {
-      body = impl.SealAtRest(impl.shared_key, *op, kMe, local_seq);
+      body = impl.SealAtRest(impl.shared_key(), *op, kMe, local_seq);
     }
     auto ins = db.Prepare(
         "INSERT INTO ops(author, seq, item, sealing, body, gate)"
@@ -364,7 +365,7 @@ Result<std::size_t> SharedStore::RecoverMine(
   if (!changes) return std::unexpected(changes.error());
   if (auto s = impl.SetMeta("changes", *changes + 1); !s)
     return std::unexpected(s.error());
-  impl.quiet.reset();
+  impl.ForgetQuietRelease();
   if (auto s = tx->Commit(); !s) return std::unexpected(s.error());
   return taken;
 }

@@ -83,34 +83,40 @@ constexpr SealedColumn kColumns[] = {
 
 }  // namespace
 
+void SharedDb::AdoptKeys(crypto::Secret shared, crypto::Secret local,
+                         crypto::Secret record) {
+  shared_key_ = std::move(shared);
+  local_key_ = std::move(local);
+  record_key_ = std::move(record);
+}
+
 Status SharedStore::Rekey(crypto::Secret new_shared_key) {
   if (new_shared_key.size() != crypto::kKeyBytes) {
     return Fail(Errc::kInvalidInput, "the new shared key must be 32 bytes");
   }
-  Impl& impl = *impl_;
+  SharedDb& impl = *impl_;
   crypto::Secret new_local =
       crypto::DeriveLabelledKey(new_shared_key, crypto::kLocalAnswersLabel);
   crypto::Secret new_record =
       crypto::DeriveLabelledKey(new_shared_key, crypto::kRecordMacLabel);
   auto adopt = [&] {
-    impl.shared_key = std::move(new_shared_key);
-    impl.local_key = std::move(new_local);
-    impl.record_key = std::move(new_record);
+    impl.AdoptKeys(std::move(new_shared_key), std::move(new_local),
+                   std::move(new_record));
   };
   constexpr std::int64_t kBatch = 512;
   bool probed = false;  // a value opened under the current key
   {
-    auto tx = Transaction::Begin(*impl.db);
+    auto tx = Transaction::Begin(impl.db());
     if (!tx) return std::unexpected(tx.error());
     for (const SealedColumn& column : kColumns) {
       const crypto::Secret& from =
-          column.local ? impl.local_key : impl.shared_key;
+          column.local ? impl.local_key() : impl.shared_key();
       const crypto::Secret& to = column.local ? new_local : new_shared_key;
       std::int64_t after = std::numeric_limits<std::int64_t>::min();
       for (;;) {
         std::vector<std::pair<std::int64_t, Bytes>> batch;
         {
-          auto sel = impl.db->Prepare(column.select);
+          auto sel = impl.db().Prepare(column.select);
           sel.Bind(1, after).Bind(2, kBatch);
           for (;;) {
             auto row = sel.Step();
@@ -141,7 +147,8 @@ Status SharedStore::Rekey(crypto::Secret new_shared_key) {
         }
         if (batch.empty()) break;
         for (const auto& [rowid, resealed] : batch) {
-          if (auto s = impl.db->Prepare(column.update)
+          if (auto s = impl.db()
+                           .Prepare(column.update)
                            .Bind(1, ByteView(resealed))
                            .Bind(2, rowid)
                            .Run();
@@ -161,7 +168,7 @@ Status SharedStore::Rekey(crypto::Secret new_shared_key) {
   adopt();
   // The old ciphertexts were zeroed in their pages (secure_delete); this
   // drops the log frames that still held them, when no reader holds it.
-  (void)impl.db->CheckpointTruncate();
+  (void)impl.db().CheckpointTruncate();
   return {};
 }
 

@@ -1,5 +1,6 @@
-// SharedStore: opening and migrating shared.db, the partner pin, and the
-// helpers (clock, item keys, sealing at rest) the other parts build on.
+// SharedStore: opening and migrating shared.db, handing out its roles, the
+// partner pin cache, and the helpers (clock, item keys, sealing at rest)
+// the roles build on.
 // Schema invariants: my ops are (author 0, local seq), each either pending
 // or in a run of `releases` (contiguous release numbers, see
 // shared_outbox.cpp); partner ops are (author 1, its release seq).
@@ -100,7 +101,25 @@ std::string AtRestAd(std::string_view table, int author, std::uint64_t a) {
          std::to_string(a);
 }
 
-SharedStore::SharedStore(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+SharedDb::SharedDb(std::unique_ptr<Database> db, crypto::Secret shared_key,
+                   Bytes my_public_key, PartnerQuotas quotas)
+    : db_(std::move(db)),
+      local_key_(
+          crypto::DeriveLabelledKey(shared_key, crypto::kLocalAnswersLabel)),
+      record_key_(
+          crypto::DeriveLabelledKey(shared_key, crypto::kRecordMacLabel)),
+      my_pk_(std::move(my_public_key)),
+      my_node_id_(crypto::NodeId(my_pk_)),
+      quotas_(quotas) {
+  shared_key_ = std::move(shared_key);
+}
+
+SharedStore::SharedStore(std::unique_ptr<SharedDb> impl)
+    : impl_(std::move(impl)),
+      pairing_(*impl_),
+      sync_(*impl_),
+      edits_(*impl_),
+      reader_(*impl_) {}
 SharedStore::~SharedStore() = default;
 
 Result<std::unique_ptr<SharedStore>> SharedStore::Open(
@@ -112,25 +131,36 @@ Result<std::unique_ptr<SharedStore>> SharedStore::Open(
   }
   auto db = Database::Open(path, create);
   if (!db) return std::unexpected(db.error());
-  auto impl = std::make_unique<Impl>();
-  impl->db = std::move(*db);
-  impl->local_key =
-      crypto::DeriveLabelledKey(shared_key, crypto::kLocalAnswersLabel);
-  impl->record_key =
-      crypto::DeriveLabelledKey(shared_key, crypto::kRecordMacLabel);
-  impl->shared_key = std::move(shared_key);
-  impl->my_pk = std::move(my_public_key);
-  impl->quotas = quotas;
-  impl->my_node_id = crypto::NodeId(impl->my_pk);
+  auto impl = std::make_unique<SharedDb>(std::move(*db), std::move(shared_key),
+                                         std::move(my_public_key), quotas);
   if (auto s = impl->Migrate(create); !s) return Wrap(s.error(), path);
   if (auto s = impl->LoadPartnerCache(); !s) return Wrap(s.error(), path);
   return std::unique_ptr<SharedStore>(new SharedStore(std::move(impl)));
 }
 
-Status SharedStore::Impl::Migrate(bool created) {
-  auto app = db->PragmaInt("application_id");
+namespace {
+// The sync role over a store it owns (SharedSync keeps only a pointer to
+// the SharedDb, which the owned store keeps alive).
+class OwningSharedSync final : public SharedSync {
+ public:
+  OwningSharedSync(SharedDb& impl, std::unique_ptr<SharedStore> store)
+      : SharedSync(impl), store_(std::move(store)) {}
+
+ private:
+  std::unique_ptr<SharedStore> store_;
+};
+}  // namespace
+
+std::unique_ptr<SyncPort> SharedStore::OwnedSyncPort(
+    std::unique_ptr<SharedStore> store) {
+  SharedDb& impl = *store->impl_;
+  return std::make_unique<OwningSharedSync>(impl, std::move(store));
+}
+
+Status SharedDb::Migrate(bool created) {
+  auto app = db().PragmaInt("application_id");
   if (!app) return std::unexpected(app.error());
-  auto version = db->PragmaInt("user_version");
+  auto version = db().PragmaInt("user_version");
   if (!version) return std::unexpected(version.error());
   if (*app != 0 && *app != kApplicationId) {
     return Fail(Errc::kInvalidInput, "not an inch shared store");
@@ -143,57 +173,57 @@ Status SharedStore::Impl::Migrate(bool created) {
   if (*app == 0 && !created)
     return Fail(Errc::kCorrupt, "shared store is empty");
   for (std::int64_t v = *version; v < kSchemaVersion; ++v) {
-    auto tx = Transaction::Begin(*db);
+    auto tx = Transaction::Begin(db());
     if (!tx) return std::unexpected(tx.error());
-    if (auto s = db->Exec(kMigrations[v]); !s) return s;
+    if (auto s = db().Exec(kMigrations[v]); !s) return s;
     if (v + 1 == 4) {
       if (auto s = MacGateRecordsV4(); !s) return s;
     }
-    if (auto s = db->SetPragmaInt("application_id", kApplicationId); !s)
+    if (auto s = db().SetPragmaInt("application_id", kApplicationId); !s)
       return s;
-    if (auto s = db->SetPragmaInt("user_version", v + 1); !s) return s;
+    if (auto s = db().SetPragmaInt("user_version", v + 1); !s) return s;
     if (auto s = tx->Commit(); !s) return s;
   }
   return {};
 }
 
-Status SharedStore::Impl::LoadPartnerCache() {
-  partner_pk.clear();
-  partner_node_id.clear();
-  op_key = crypto::Secret();
-  auto st = db->Prepare("SELECT public_key FROM partner WHERE id = 1");
+Status SharedDb::LoadPartnerCache() {
+  partner_pk_.clear();
+  partner_node_id_.clear();
+  op_key_ = crypto::Secret();
+  auto st = db().Prepare("SELECT public_key FROM partner WHERE id = 1");
   auto row = st.Step();
   if (!row) return std::unexpected(row.error());
   if (*row) {
-    partner_pk = st.ColumnBlob(0);
-    partner_node_id = crypto::NodeId(partner_pk);
+    partner_pk_ = st.ColumnBlob(0);
+    partner_node_id_ = crypto::NodeId(partner_pk_);
   }
   return {};
 }
 
-Result<const crypto::Secret*> SharedStore::Impl::OpKey() {
-  if (partner_pk.empty()) return Fail(Errc::kNotFound, "not paired");
-  if (op_key.empty()) {
-    auto st = db->Prepare("SELECT secret FROM partner WHERE id = 1");
+Result<const crypto::Secret*> SharedDb::OpKey() {
+  if (partner_pk_.empty()) return Fail(Errc::kNotFound, "not paired");
+  if (op_key_.empty()) {
+    auto st = db().Prepare("SELECT secret FROM partner WHERE id = 1");
     auto row = st.Step();
     if (!row) return std::unexpected(row.error());
     if (!*row) return Fail(Errc::kNotFound, "not paired");
     auto secret =
-        crypto::Open(shared_key, st.ColumnBlob(0), AsBytes("partner/secret"));
+        crypto::Open(shared_key_, st.ColumnBlob(0), AsBytes("partner/secret"));
     if (!secret) return Fail(Errc::kCorrupt, "pair secret does not open");
     const crypto::Secret pair = crypto::Secret::CopyOf(*secret);
     crypto::Wipe(*secret);
-    op_key = PairOpKey(pair);
+    op_key_ = PairOpKey(pair);
   }
-  return &op_key;
+  return &op_key_;
 }
 
-bool SharedStore::Impl::MeLow() const {
-  return partner_pk.empty() || my_pk < partner_pk;
+bool SharedDb::MeLow() const {
+  return partner_pk_.empty() || my_pk_ < partner_pk_;
 }
 
-Result<std::int64_t> SharedStore::Impl::Meta(const std::string& key) {
-  auto st = db->Prepare("SELECT value FROM meta WHERE key = ?");
+Result<std::int64_t> SharedDb::Meta(const std::string& key) {
+  auto st = db().Prepare("SELECT value FROM meta WHERE key = ?");
   st.Bind(1, key);
   auto row = st.Step();
   if (!row) return std::unexpected(row.error());
@@ -201,14 +231,15 @@ Result<std::int64_t> SharedStore::Impl::Meta(const std::string& key) {
   return st.ColumnInt(0);
 }
 
-Status SharedStore::Impl::SetMeta(const std::string& key, std::int64_t value) {
-  return db->Prepare("UPDATE meta SET value = ? WHERE key = ?")
+Status SharedDb::SetMeta(const std::string& key, std::int64_t value) {
+  return db()
+      .Prepare("UPDATE meta SET value = ? WHERE key = ?")
       .Bind(1, value)
       .Bind(2, key)
       .Run();
 }
 
-Result<std::uint64_t> SharedStore::Impl::NextHlc() {
+Result<std::uint64_t> SharedDb::NextHlc() {
   auto last = Meta("hlc");
   if (!last) return std::unexpected(last.error());
   const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -223,7 +254,7 @@ Result<std::uint64_t> SharedStore::Impl::NextHlc() {
   return next;
 }
 
-Status SharedStore::Impl::ObserveHlc(std::uint64_t hlc) {
+Status SharedDb::ObserveHlc(std::uint64_t hlc) {
   auto last = Meta("hlc");
   if (!last) return std::unexpected(last.error());
   // Clamp to the signed range SQLite stores; a larger clock is just capped.
@@ -244,11 +275,10 @@ ItemRow RowFrom(Statement& st) {
 }
 }  // namespace
 
-Result<std::optional<ItemRow>> SharedStore::Impl::FindItem(int author,
-                                                           std::uint64_t n) {
+Result<std::optional<ItemRow>> SharedDb::FindItem(int author, std::uint64_t n) {
   auto st =
-      db->Prepare(std::string("SELECT id, author, n, key, ") +
-                  kItemReleasedSql + " FROM items WHERE author = ? AND n = ?");
+      db().Prepare(std::string("SELECT id, author, n, key, ") +
+                   kItemReleasedSql + " FROM items WHERE author = ? AND n = ?");
   st.Bind(1, author).Bind(2, static_cast<std::int64_t>(n));
   auto row = st.Step();
   if (!row) return std::unexpected(row.error());
@@ -256,10 +286,9 @@ Result<std::optional<ItemRow>> SharedStore::Impl::FindItem(int author,
   return std::optional<ItemRow>(RowFrom(st));
 }
 
-Result<std::optional<ItemRow>> SharedStore::Impl::FindItemByRef(
-    std::int64_t ref) {
-  auto st = db->Prepare(std::string("SELECT id, author, n, key, ") +
-                        kItemReleasedSql + " FROM items WHERE id = ?");
+Result<std::optional<ItemRow>> SharedDb::FindItemByRef(std::int64_t ref) {
+  auto st = db().Prepare(std::string("SELECT id, author, n, key, ") +
+                         kItemReleasedSql + " FROM items WHERE id = ?");
   st.Bind(1, ref);
   auto row = st.Step();
   if (!row) return std::unexpected(row.error());
@@ -267,45 +296,44 @@ Result<std::optional<ItemRow>> SharedStore::Impl::FindItemByRef(
   return std::optional<ItemRow>(RowFrom(st));
 }
 
-Result<ItemRow> SharedStore::Impl::InsertItem(int author, std::uint64_t n,
-                                              bool tombstone,
-                                              crypto::Secret* key_out) {
-  auto st = db->Prepare("INSERT INTO items(author, n, key) VALUES (?, ?, ?)");
+Result<ItemRow> SharedDb::InsertItem(int author, std::uint64_t n,
+                                     bool tombstone, crypto::Secret* key_out) {
+  auto st = db().Prepare("INSERT INTO items(author, n, key) VALUES (?, ?, ?)");
   st.Bind(1, author).Bind(2, static_cast<std::int64_t>(n));
   if (tombstone) {
     st.BindNull(3);
   } else {
-    crypto::Secret& key = key_out != nullptr ? *key_out : scratch_key;
+    crypto::Secret& key = key_out != nullptr ? *key_out : scratch_key_;
     // Only the sealed form is needed unless the caller asked for the key.
     std::optional<WipeOnExit> wipe;
     if (key_out == nullptr) wipe.emplace(key);
     INCH_CHECK(key.size() == crypto::kKeyBytes);
     crypto::RandomKey(key);
-    st.Bind(3, crypto::Seal(shared_key, key.view(),
+    st.Bind(3, crypto::Seal(shared_key_, key.view(),
                             AsBytes(AtRestAd("items", author, n))));
   }
   if (auto s = st.Run(); !s) return std::unexpected(s.error());
-  return ItemRow{db->LastInsertRowid(), author, n, !tombstone, false};
+  return ItemRow{db().LastInsertRowid(), author, n, !tombstone, false};
 }
 
-Result<std::optional<ItemRow>> SharedStore::Impl::InsertSealedItem(
-    int author, std::uint64_t n, ByteView sealed_key) {
-  auto st = db->Prepare(
+Result<std::optional<ItemRow>> SharedDb::InsertSealedItem(int author,
+                                                          std::uint64_t n,
+                                                          ByteView sealed_key) {
+  auto st = db().Prepare(
       "INSERT INTO items(author, n, key) VALUES (?, ?, ?)"
       " ON CONFLICT(author, n) DO NOTHING");
   st.Bind(1, author).Bind(2, static_cast<std::int64_t>(n)).Bind(3, sealed_key);
   if (auto s = st.Run(); !s) return std::unexpected(s.error());
-  if (db->Changes() == 0) return std::optional<ItemRow>();
+  if (db().Changes() == 0) return std::optional<ItemRow>();
   return std::optional<ItemRow>(
-      ItemRow{db->LastInsertRowid(), author, n, true, false});
+      ItemRow{db().LastInsertRowid(), author, n, true, false});
 }
 
-Status SharedStore::Impl::OpenItemKeyInto(int author, std::uint64_t n,
-                                          ByteView sealed,
-                                          crypto::Secret& slot) {
+Status SharedDb::OpenItemKeyInto(int author, std::uint64_t n, ByteView sealed,
+                                 crypto::Secret& slot) {
   INCH_CHECK(slot.size() == crypto::kKeyBytes);
   auto key =
-      crypto::Open(shared_key, sealed, AsBytes(AtRestAd("items", author, n)));
+      crypto::Open(shared_key_, sealed, AsBytes(AtRestAd("items", author, n)));
   if (!key || key->size() != slot.size()) {
     if (key) crypto::Wipe(*key);
     return Fail(Errc::kCorrupt, "an item key does not open");
@@ -315,10 +343,9 @@ Status SharedStore::Impl::OpenItemKeyInto(int author, std::uint64_t n,
   return {};
 }
 
-Status SharedStore::Impl::ItemKeyInto(const ItemRow& row,
-                                      crypto::Secret& slot) {
+Status SharedDb::ItemKeyInto(const ItemRow& row, crypto::Secret& slot) {
   auto st =
-      db->Prepare("SELECT key FROM items WHERE id = ? AND key IS NOT NULL");
+      db().Prepare("SELECT key FROM items WHERE id = ? AND key IS NOT NULL");
   st.Bind(1, row.ref);
   auto found = st.Step();
   if (!found) return std::unexpected(found.error());
@@ -326,42 +353,8 @@ Status SharedStore::Impl::ItemKeyInto(const ItemRow& row,
   return OpenItemKeyInto(row.author, row.n, st.ColumnBlob(0), slot);
 }
 
-ItemKeyCache::ItemKeyCache(SharedStore::Impl& impl) : impl_(impl) {
-  refs_.fill(-1);
-  borrowed_ = !impl_.key_slots_busy;
-  keys_ = borrowed_ ? &impl_.key_slots : &own_;
-  if (borrowed_) impl_.key_slots_busy = true;
-}
-
-ItemKeyCache::~ItemKeyCache() {
-  if (!borrowed_) return;  // own_ wipes itself
-  for (auto& key : *keys_) {
-    if (!key.empty()) sodium_memzero(key.data(), key.size());
-  }
-  impl_.key_slots_busy = false;
-}
-
-const crypto::Secret* ItemKeyCache::Find(std::int64_t ref) const {
-  const std::size_t slot = static_cast<std::size_t>(ref) % kSlots;
-  return refs_[slot] == ref ? &(*keys_)[slot] : nullptr;
-}
-
-Result<const crypto::Secret*> ItemKeyCache::Load(std::int64_t ref, int author,
-                                                 std::uint64_t n,
-                                                 ByteView sealed) {
-  const std::size_t slot = static_cast<std::size_t>(ref) % kSlots;
-  crypto::Secret& key = (*keys_)[slot];
-  if (key.empty()) key = crypto::Secret(crypto::kKeyBytes);
-  refs_[slot] = -1;  // not valid unless the open below succeeds
-  if (auto s = impl_.OpenItemKeyInto(author, n, sealed, key); !s)
-    return std::unexpected(s.error());
-  refs_[slot] = ref;
-  return &key;
-}
-
-Bytes SharedStore::Impl::SealAtRest(const crypto::Secret& key,
-                                    const proto::Op& op, int author,
-                                    std::uint64_t seq) {
+Bytes SharedDb::SealAtRest(const crypto::Secret& key, const proto::Op& op,
+                           int author, std::uint64_t seq) {
   std::string plain;
   INCH_CHECK(op.SerializeToString(&plain));
   Bytes sealed = crypto::SealPadded(
@@ -370,9 +363,8 @@ Bytes SharedStore::Impl::SealAtRest(const crypto::Secret& key,
   return sealed;
 }
 
-Result<proto::Op> SharedStore::Impl::OpenAtRest(const crypto::Secret& key,
-                                                ByteView body, int author,
-                                                std::uint64_t seq) {
+Result<proto::Op> SharedDb::OpenAtRest(const crypto::Secret& key, ByteView body,
+                                       int author, std::uint64_t seq) {
   auto plain = crypto::OpenPadded(
       key, body, AsBytes(AtRestAd("ops", author, seq)), kOpPadBucket);
   if (!plain) return Fail(Errc::kCorrupt, "a stored op does not open");
@@ -387,12 +379,11 @@ std::int64_t OpGate(const proto::Op& op) {
   return static_cast<std::int64_t>(ClassOf(op)) * 2 + (op.has_share() ? 1 : 0);
 }
 
-Status SharedStore::Impl::InsertOp(int author, std::uint64_t seq,
-                                   std::optional<std::int64_t> item,
-                                   Sealing sealing, const Bytes* body,
-                                   std::optional<std::int64_t> gate) {
+Status SharedDb::InsertOp(int author, std::uint64_t seq,
+                          std::optional<std::int64_t> item, Sealing sealing,
+                          const Bytes* body, std::optional<std::int64_t> gate) {
   if (author == kMe) {
-    auto st = db->Prepare(
+    auto st = db().Prepare(
         "INSERT INTO pending(seq, gate, item, mac) VALUES (?, ?, ?, ?)");
     st.Bind(1, static_cast<std::int64_t>(seq));
     gate ? st.Bind(2, *gate) : st.BindNull(2);
@@ -401,7 +392,7 @@ Status SharedStore::Impl::InsertOp(int author, std::uint64_t seq,
             ByteView(PendingMac(static_cast<std::int64_t>(seq), gate, item)));
     if (auto s = st.Run(); !s) return s;
   }
-  auto st = db->Prepare(
+  auto st = db().Prepare(
       "INSERT INTO ops(author, seq, item, sealing, body, gate)"
       " VALUES (?, ?, ?, ?, ?, ?)");
   st.Bind(1, author).Bind(2, static_cast<std::int64_t>(seq));
@@ -411,76 +402,5 @@ Status SharedStore::Impl::InsertOp(int author, std::uint64_t seq,
   gate ? st.Bind(6, *gate) : st.BindNull(6);
   return st.Run();
 }
-
-// ---- Pairing. ----
-
-Status SharedStore::SetPartner(ByteView partner_public_key,
-                               const crypto::Secret& pair_secret) {
-  if (partner_public_key.size() != 32 || pair_secret.size() < 16 ||
-      pair_secret.size() > 64) {
-    return Fail(Errc::kInvalidInput, "bad partner key or pair secret");
-  }
-  if (Bytes(partner_public_key.begin(), partner_public_key.end()) ==
-      impl_->my_pk) {
-    return Fail(Errc::kInvalidInput, "a node cannot pair with itself");
-  }
-  if (!impl_->partner_pk.empty())
-    return Fail(Errc::kExists, "already paired; unpair first");
-  auto& db = *impl_->db;
-  auto tx = Transaction::Begin(db);
-  if (!tx) return std::unexpected(tx.error());
-  // Nothing done for (or before) another pairing flows to this partner.
-  if (auto s = impl_->StartAfresh(); !s) return s;
-  if (auto s = impl_->DropNoticeOwedTo(partner_public_key); !s) return s;
-  auto st = db.Prepare(
-      "INSERT INTO partner(id, public_key, secret) VALUES (1, ?, ?)");
-  st.Bind(1, partner_public_key);
-  st.Bind(2, crypto::Seal(impl_->shared_key, pair_secret.view(),
-                          AsBytes("partner/secret")));
-  if (auto s = st.Run(); !s) return s;
-  if (auto s = tx->Commit(); !s) return s;
-  return impl_->LoadPartnerCache();
-}
-
-Result<std::optional<PartnerInfo>> SharedStore::Partner() {
-  auto st = impl_->db->Prepare(
-      "SELECT public_key, address FROM partner WHERE id = 1");
-  auto row = st.Step();
-  if (!row) return std::unexpected(row.error());
-  if (!*row) return std::optional<PartnerInfo>();
-  PartnerInfo info;
-  info.public_key = st.ColumnBlob(0);
-  info.node_id = crypto::NodeId(info.public_key);
-  if (!st.ColumnIsNull(1)) {
-    auto addr = crypto::Open(impl_->shared_key, st.ColumnBlob(1),
-                             AsBytes("partner/address"));
-    if (!addr) return Fail(Errc::kCorrupt, "partner address does not open");
-    info.last_address.assign(addr->begin(), addr->end());
-  }
-  return std::optional<PartnerInfo>(std::move(info));
-}
-
-Result<crypto::Secret> SharedStore::PairSecret() {
-  auto st = impl_->db->Prepare("SELECT secret FROM partner WHERE id = 1");
-  auto row = st.Step();
-  if (!row) return std::unexpected(row.error());
-  if (!*row) return Fail(Errc::kNotFound, "not paired");
-  auto secret = crypto::Open(impl_->shared_key, st.ColumnBlob(0),
-                             AsBytes("partner/secret"));
-  if (!secret) return Fail(Errc::kCorrupt, "pair secret does not open");
-  crypto::Secret out = crypto::Secret::CopyOf(*secret);
-  crypto::Wipe(*secret);
-  return out;
-}
-
-Status SharedStore::SetPartnerAddress(std::string_view host_port) {
-  if (impl_->partner_pk.empty()) return Fail(Errc::kNotFound, "not paired");
-  auto st = impl_->db->Prepare("UPDATE partner SET address = ? WHERE id = 1");
-  st.Bind(1, crypto::Seal(impl_->shared_key, AsBytes(host_port),
-                          AsBytes("partner/address")));
-  return st.Run();
-}
-
-bool SharedStore::MeLow() { return impl_->MeLow(); }
 
 }  // namespace inch::store

@@ -1,5 +1,5 @@
 // Internal to store/shared: the SharedStore's state and the helpers its
-// three source files share (schema, keys, sealing at rest, the local log).
+// roles' source files share (schema, keys, sealing at rest, the local log).
 // Not a public header: nothing outside store/shared includes it.
 #pragma once
 
@@ -49,39 +49,39 @@ struct PartnerQuota {
   void Count(const proto::Op& op, std::size_t wire_bytes);
 };
 
-class SharedStore::Impl {
+// The state behind the roles (SharedStore's Pairing, SharedSync, LocalEdits
+// and SharedReader) and the helpers they share. Its state is private: the
+// roles share the database handle, the keys and the two pins through the
+// accessors below; the key slots belong to ItemKeyCache, the quiet-release
+// memo to the release pass (Release).
+class SharedDb {
  public:
-  std::unique_ptr<Database> db;
-  crypto::Secret shared_key;
-  crypto::Secret local_key;  // private answers: never shared, never an op
-  // MACs the bookkeeping the consent gate reads (pending, releases,
-  // consents), so a disk edit without the key cannot release anything.
-  crypto::Secret record_key;
+  SharedDb(std::unique_ptr<Database> db, crypto::Secret shared_key,
+           Bytes my_public_key, PartnerQuotas quotas);
+
+  Database& db() { return *db_; }
+  const crypto::Secret& shared_key() const { return shared_key_; }
+  // Private answers: never shared, never an op.
+  const crypto::Secret& local_key() const { return local_key_; }
   // One reusable guarded slot for an item key: sodium_malloc costs an mmap,
   // mprotects and an mlock, so per-op key buffers dominated bulk work.
   // Holds a key only between ItemKeyInto/InsertItem and the seal/open that
-  // follows; every user fills it right before use.
-  crypto::Secret scratch_key{crypto::kKeyBytes};
-  // Guarded slots an ItemKeyCache borrows (one cache at a time), so a scan
-  // per sync batch does not pay sodium_malloc for its slots; wiped after.
-  std::array<crypto::Secret, 8> key_slots;
-  bool key_slots_busy = false;
-  // The pair op key (PairOpKey of the pair secret), derived once per
-  // pairing instead of per batch; empty when unpaired or not yet needed.
-  crypto::Secret op_key;
-  // What the state was after the last release pass, which left nothing
-  // eligible (see Release); reset when the partner is erased.
-  struct QuietRelease {
-    std::int64_t changes, next_release;
-    bool my_lists, partner_lists, my_notes, partner_notes;
-    bool operator==(const QuietRelease&) const = default;
-  };
-  std::optional<QuietRelease> quiet;
-  Bytes my_pk;
-  std::string my_node_id;
-  PartnerQuotas quotas;
-  Bytes partner_pk;  // empty when unpaired
-  std::string partner_node_id;
+  // follows; every user fills it right before use (and WipeOnExit).
+  crypto::Secret& scratch_key() { return scratch_key_; }
+  const Bytes& my_pk() const { return my_pk_; }
+  const std::string& my_node_id() const { return my_node_id_; }
+  // Empty when unpaired.
+  const Bytes& partner_pk() const { return partner_pk_; }
+  const std::string& partner_node_id() const { return partner_node_id_; }
+  const PartnerQuotas& quotas() const { return quotas_; }
+  // After a rotation committed (shared_rekey.cpp): the new keys.
+  void AdoptKeys(crypto::Secret shared, crypto::Secret local,
+                 crypto::Secret record);
+  // Drops the partner pin from memory only (the fold during an unpair then
+  // ranks me as the only author); LoadPartnerCache reloads it.
+  void ForgetPartnerPin() { partner_pk_.clear(); }
+  // Forgets the quiet-release memo: my log or the pairing changed under it.
+  void ForgetQuietRelease() { quiet_.reset(); }
 
   Status Migrate(bool created);
   // Schema 4 (shared_gate_records.cpp): MACs for the gate's rows written
@@ -199,6 +199,36 @@ class SharedStore::Impl {
   // The fold of one item's ops; nullopt if absent or withdrawn.
   Result<std::optional<ItemState>> ItemNow(int author, std::uint64_t n);
   bool MeLow() const;
+
+ private:
+  friend class ItemKeyCache;
+  std::unique_ptr<Database> db_;
+  crypto::Secret shared_key_;
+  crypto::Secret local_key_;
+  // MACs the bookkeeping the consent gate reads (pending, releases,
+  // consents), so a disk edit without the key cannot release anything.
+  crypto::Secret record_key_;
+  crypto::Secret scratch_key_{crypto::kKeyBytes};
+  // Guarded slots an ItemKeyCache borrows (one cache at a time), so a scan
+  // per sync batch does not pay sodium_malloc for its slots; wiped after.
+  std::array<crypto::Secret, 8> key_slots_;
+  bool key_slots_busy_ = false;
+  // The pair op key (PairOpKey of the pair secret), derived once per
+  // pairing instead of per batch; empty when unpaired or not yet needed.
+  crypto::Secret op_key_;
+  // What the state was after the last release pass, which left nothing
+  // eligible (see Release); reset when my log is rewritten.
+  struct QuietRelease {
+    std::int64_t changes, next_release;
+    bool my_lists, partner_lists, my_notes, partner_notes;
+    bool operator==(const QuietRelease&) const = default;
+  };
+  std::optional<QuietRelease> quiet_;
+  Bytes my_pk_;
+  std::string my_node_id_;
+  PartnerQuotas quotas_;
+  Bytes partner_pk_;
+  std::string partner_node_id_;
 };
 
 std::string AtRestAd(std::string_view table, int author, std::uint64_t a);
@@ -229,7 +259,7 @@ inline constexpr const char* kItemReleasedSql =
 // its item. Plaintext metadata of the same kind as `sealing` and `item`.
 std::int64_t OpGate(const proto::Op& op);
 
-// Wipes a key slot (the Impl's scratch_key) when it goes out of scope, so
+// Wipes a key slot (the SharedDb's scratch_key) when it goes out of scope, so
 // an item key stays in memory only while it is being used.
 class WipeOnExit {
  public:
@@ -257,10 +287,10 @@ class WipeBytesOnExit {
 // Opened item keys for one scan over ops in log order (an item's ops mostly
 // sit close together): direct-mapped by item ref, so a scan opens each key
 // about once without sorting the log, and allocates guarded memory only for
-// its few slots. Valid while the Impl lives; wipes its keys on destruction.
+// its few slots. Valid while the SharedDb lives; wipes its keys on destruction.
 class ItemKeyCache {
  public:
-  explicit ItemKeyCache(SharedStore::Impl& impl);
+  explicit ItemKeyCache(SharedDb& impl);
   ~ItemKeyCache();
   ItemKeyCache(const ItemKeyCache&) = delete;
   ItemKeyCache& operator=(const ItemKeyCache&) = delete;
@@ -273,9 +303,9 @@ class ItemKeyCache {
 
  private:
   static constexpr std::size_t kSlots = 8;
-  SharedStore::Impl& impl_;
+  SharedDb& impl_;
   std::array<std::int64_t, kSlots> refs_;
-  std::array<crypto::Secret, kSlots> own_;  // used if the Impl's are busy
+  std::array<crypto::Secret, kSlots> own_;  // used if the SharedDb's are busy
   std::array<crypto::Secret, kSlots>* keys_;
   bool borrowed_ = false;
 };

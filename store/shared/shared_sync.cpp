@@ -1,4 +1,4 @@
-// SharedStore sync core, receiving side: ApplyFromPartner with its edge
+// The sync role, receiving side: ApplyBatchesFromPartner with its edge
 // validation (the Outbox is in shared_outbox.cpp; unpairing in
 // shared_fresh_start.cpp).
 //
@@ -29,7 +29,7 @@ std::unexpected<Error> Reject(const std::string& why) {
 
 }  // namespace
 
-Result<std::uint64_t> SharedStore::ReceivedUpTo() {
+Result<std::uint64_t> SharedSync::ReceivedUpTo() {
   auto v = impl_->Meta("received");
   if (!v) return std::unexpected(v.error());
   return static_cast<std::uint64_t>(*v);
@@ -60,11 +60,11 @@ struct OpenedGroup {
 // Opens, checks the shape of and (new items) seals one wire op. Reads only
 // immutable state of `impl` (keys, public keys), so helper threads may run
 // it side by side. `slot` is a 32-byte guarded scratch key of the caller.
-void OpenOne(const SharedStore::Impl& impl, const crypto::Secret& op_key,
-             ByteView wire, crypto::Secret& slot, Opened& out) {
-  auto op = OpenWireOp(op_key, impl.partner_pk, wire, &out.padded);
+void OpenOne(const SharedDb& impl, const crypto::Secret& op_key, ByteView wire,
+             crypto::Secret& slot, Opened& out) {
+  auto op = OpenWireOp(op_key, impl.partner_pk(), wire, &out.padded);
   if (!op) {
-    out.error = OpenWireOp(op_key, impl.my_pk, wire)
+    out.error = OpenWireOp(op_key, impl.my_pk(), wire)
                     ? Reject("an op claiming to be mine").error()
                     : op.error();
     return;
@@ -80,7 +80,7 @@ void OpenOne(const SharedStore::Impl& impl, const crypto::Secret& op_key,
         out.op.has_create() ? out.op.create().n() : out.op.note().n();
     WipeOnExit wipe(slot);
     crypto::RandomKey(slot);
-    out.sealed_key = crypto::Seal(impl.shared_key, slot.view(),
+    out.sealed_key = crypto::Seal(impl.shared_key(), slot.view(),
                                   AsBytes(AtRestAd("items", kPartner, n)));
     out.sealed_body = crypto::Seal(
         slot, out.padded, AsBytes(AtRestAd("ops", kPartner, out.op.seq())));
@@ -91,7 +91,7 @@ void OpenOne(const SharedStore::Impl& impl, const crypto::Secret& op_key,
 // Opens every op of `wires` into `out`: on this thread alone for a few,
 // split with one helper thread for a bulk receive (2,800 ops per group),
 // where sealing is a third of the work and the database the rest.
-void OpenAll(const SharedStore::Impl& impl, const crypto::Secret& op_key,
+void OpenAll(const SharedDb& impl, const crypto::Secret& op_key,
              std::span<const ByteView> wires, std::vector<Opened>& out) {
   constexpr std::size_t kParallelFrom = 256;
   out.resize(wires.size());
@@ -118,7 +118,7 @@ void OpenAll(const SharedStore::Impl& impl, const crypto::Secret& op_key,
 
 // Applies one opened, validated-shape op from the partner (author slot 1)
 // inside the caller's transaction. kProtocol when it makes no sense here.
-Status ApplyOne(SharedStore::Impl& impl, const Opened& opened, bool& withdrew) {
+Status ApplyOne(SharedDb& impl, const Opened& opened, bool& withdrew) {
   const proto::Op& op = opened.op;
   const Bytes& padded = opened.padded;
   const std::uint64_t seq = op.seq();
@@ -171,9 +171,9 @@ Status ApplyOne(SharedStore::Impl& impl, const Opened& opened, bool& withdrew) {
       if (!row) return std::unexpected(row.error());
       if (!*row || !(*row)->has_key)
         return Reject("changes an unknown or withdrawn item");
-      WipeOnExit wipe(impl.scratch_key);
-      if (auto k = impl.ItemKeyInto(**row, impl.scratch_key); !k) return k;
-      return store_sealed(impl.scratch_key, (*row)->ref, kSealedItem);
+      WipeOnExit wipe(impl.scratch_key());
+      if (auto k = impl.ItemKeyInto(**row, impl.scratch_key()); !k) return k;
+      return store_sealed(impl.scratch_key(), (*row)->ref, kSealedItem);
     }
     case proto::Op::kWithdraw: {
       const std::uint64_t n = op.withdraw().n();
@@ -188,24 +188,25 @@ Status ApplyOne(SharedStore::Impl& impl, const Opened& opened, bool& withdrew) {
       } else {
         ref = (*row)->ref;
         if (auto s = impl.EraseItemContent(ref); !s) return s;
-        auto del = impl.db->Prepare("DELETE FROM private_answers WHERE id = ?");
+        auto del =
+            impl.db().Prepare("DELETE FROM private_answers WHERE id = ?");
         if (auto s = del.Bind(1, impl.AnswerRowId(n)).Run(); !s) return s;
       }
       withdrew = true;
-      return store_sealed(impl.shared_key, ref, kSealedShared);
+      return store_sealed(impl.shared_key(), ref, kSealedShared);
     }
     case proto::Op::kRespond: {
       auto give = my_released(op.respond().n());
       if (!give) return std::unexpected(give.error());
       if (auto s = my_kind_is(**give, ItemKind::kGive); !s) return s;
-      return store_sealed(impl.shared_key, (*give)->ref, kSealedShared);
+      return store_sealed(impl.shared_key(), (*give)->ref, kSealedShared);
     }
     case proto::Op::kConsent: {
       if (auto s = impl.RecordConsent(kPartner, op); !s) return s;
-      return store_sealed(impl.shared_key, std::nullopt, kSealedShared);
+      return store_sealed(impl.shared_key(), std::nullopt, kSealedShared);
     }
     case proto::Op::kUnpair:
-      return store_sealed(impl.shared_key, std::nullopt, kSealedShared);
+      return store_sealed(impl.shared_key(), std::nullopt, kSealedShared);
     case proto::Op::kErased:
       return impl.InsertOp(kPartner, seq, std::nullopt, kSealedErased, nullptr);
     case proto::Op::BODY_NOT_SET:
@@ -224,12 +225,11 @@ std::uint64_t ClockLimit() {
 }
 
 // Whether an opened, well-formed op may be applied: nullopt, or why not.
-std::optional<SharedStore::Refusal> Admit(const proto::Op& op,
-                                          std::size_t wire_bytes,
-                                          std::uint64_t clock_limit,
-                                          const PartnerQuota& used,
-                                          const PartnerQuotas& max) {
-  using R = SharedStore::Refusal;
+std::optional<Refusal> Admit(const proto::Op& op, std::size_t wire_bytes,
+                             std::uint64_t clock_limit,
+                             const PartnerQuota& used,
+                             const PartnerQuotas& max) {
+  using R = Refusal;
   if (op.hlc() > clock_limit) return R::kClockAhead;
   const bool new_item = op.has_create() || op.has_note();
   if (used.ops >= max.ops || used.bytes + wire_bytes > max.bytes ||
@@ -247,7 +247,7 @@ void PartnerQuota::Count(const proto::Op& op, std::size_t wire_bytes) {
   if (op.has_create() || op.has_note()) ++items;
 }
 
-Result<PartnerQuota> SharedStore::Impl::LoadPartnerQuota() {
+Result<PartnerQuota> SharedDb::LoadPartnerQuota() {
   PartnerQuota q;
   for (auto [key, field] :
        {std::pair{"partner_items", &q.items}, std::pair{"partner_ops", &q.ops},
@@ -259,7 +259,7 @@ Result<PartnerQuota> SharedStore::Impl::LoadPartnerQuota() {
   return q;
 }
 
-Status SharedStore::Impl::SavePartnerQuota(const PartnerQuota& q) {
+Status SharedDb::SavePartnerQuota(const PartnerQuota& q) {
   for (auto [key, value] :
        {std::pair{"partner_items", q.items}, std::pair{"partner_ops", q.ops},
         std::pair{"partner_bytes", q.bytes}}) {
@@ -268,16 +268,16 @@ Status SharedStore::Impl::SavePartnerQuota(const PartnerQuota& q) {
   return {};
 }
 
-Result<SharedStore::Applied> SharedStore::ApplyFromPartner(
-    std::span<const Bytes> sealed_ops) {
+Result<Applied> ApplyFromPartner(SyncPort& port,
+                                 std::span<const Bytes> sealed_ops) {
   const std::span<const Bytes> one[] = {sealed_ops};
-  auto applied = ApplyBatchesFromPartner(one);
+  auto applied = ApplyBatchesFromPartner(port, one);
   if (!applied) return std::unexpected(applied.error());
   return applied->front();
 }
 
-Result<std::vector<SharedStore::Applied>> SharedStore::ApplyBatchesFromPartner(
-    std::span<const std::span<const Bytes>> batches) {
+Result<std::vector<Applied>> ApplyBatchesFromPartner(
+    SyncPort& port, std::span<const std::span<const Bytes>> batches) {
   std::vector<std::vector<ByteView>> views(batches.size());
   std::vector<std::span<const ByteView>> spans;
   spans.reserve(batches.size());
@@ -285,20 +285,20 @@ Result<std::vector<SharedStore::Applied>> SharedStore::ApplyBatchesFromPartner(
     views[i].assign(batches[i].begin(), batches[i].end());
     spans.emplace_back(views[i]);
   }
-  return ApplyBatchesFromPartner(
+  return port.ApplyBatchesFromPartner(
       std::span<const std::span<const ByteView>>(spans));
 }
 
-Result<std::vector<SharedStore::Applied>> SharedStore::ApplyBatchesFromPartner(
+Result<std::vector<Applied>> SharedSync::ApplyBatchesFromPartner(
     std::span<const std::span<const ByteView>> batches) {
-  if (impl_->partner_pk.empty()) return Fail(Errc::kNotFound, "not paired");
+  if (impl_->partner_pk().empty()) return Fail(Errc::kNotFound, "not paired");
   std::size_t total = 0;
   for (const auto& batch : batches) total += batch.size();
   if (total > 100000) return Reject("batch too large");
   auto key = impl_->OpKey();
   if (!key) return std::unexpected(key.error());
   const crypto::Secret& op_key = **key;
-  auto& db = *impl_->db;
+  auto& db = impl_->db();
   auto tx = Transaction::Begin(db);
   if (!tx) return std::unexpected(tx.error());
   auto have_meta = impl_->Meta("received");
@@ -343,7 +343,7 @@ Result<std::vector<SharedStore::Applied>> SharedStore::ApplyBatchesFromPartner(
       Applied& result = results[batch_of[i]];
       auto why = one.error ? std::optional(Refusal::kInvalid)
                            : Admit(one.op, todo[i].size(), clock_limit, *quota,
-                                   impl_->quotas);
+                                   impl_->quotas());
       if (!why) {
         if (auto s = ApplyOne(*impl_, one, withdrew); !s) {
           if (s.error().code != Errc::kProtocol)

@@ -75,10 +75,16 @@ struct Applied {
   bool partner_unpaired = false;  // an (old-style) Unpair op arrived
 };
 
-class SyncPort {
- public:
-  virtual ~SyncPort() = default;
+// The port is five small roles, so that each driver's needs read at a
+// glance and a fake can be written role by role. SharedSync implements them
+// all; SyncSession drives PartnerLink, OpExchange and RollbackRecovery (and
+// raises kPartnerHas), the daemon PartnerLink and UnpairNotices, a carried
+// bundle PartnerLink, OpExchange and BundleCursors.
 
+// The pairing as the network sees it.
+class PartnerLink {
+ public:
+  virtual ~PartnerLink() = default;
   // The pinned partner (nullopt when unpaired) and the pair secret
   // (kNotFound when unpaired).
   virtual Result<std::optional<PartnerInfo>> Partner() = 0;
@@ -87,16 +93,16 @@ class SyncPort {
   virtual Status SetPartnerAddress(std::string_view host_port) = 0;
   // The partner unpaired: erase it, and start afresh.
   virtual Status ErasePartner() = 0;
-  // The unpair notice owed to an old partner (nullopt: none owed). Once
-  // delivered, it is forgotten; naming its partner keeps a notice owed to
-  // a newer one meanwhile.
-  virtual Result<std::optional<UnpairNotice>> OwedUnpairNotice() = 0;
-  virtual Status ForgetUnpairNotice(ByteView partner_public_key) = 0;
   // Bumps whenever a pairing begins or ends, a same-partner re-pair
   // included: one cheap read, so that a watcher re-reads the keys above
   // only when they may have changed.
   virtual Result<std::uint64_t> PairingGeneration() = 0;
+};
 
+// Ops in and out.
+class OpExchange {
+ public:
+  virtual ~OpExchange() = default;
   // Highest contiguous release number received from the partner.
   virtual Result<std::uint64_t> ReceivedUpTo() = 0;
   // Releases what the consent gate allows, then returns released ops after
@@ -111,18 +117,44 @@ class SyncPort {
   virtual Result<std::uint64_t> LocalChangeCounter() = 0;
   // A session converged now ("last sync" for people).
   virtual Status NoteSynced() = 0;
+};
 
-  // Rollback recovery (docs/PROTOCOL.md §8.11).
+// Rollback recovery (docs/PROTOCOL.md §8.11).
+class RollbackRecovery {
+ public:
+  virtual ~RollbackRecovery() = default;
   virtual Result<std::uint64_t> ReleasedUpTo() = 0;
   virtual Result<Outgoing> ReturnPartnerOps(std::uint64_t from,
                                             std::size_t max_ops,
                                             std::size_t max_bytes) = 0;
   virtual Result<std::size_t> RecoverMine(
       std::span<const ByteView> sealed_ops) = 0;
+};
 
+// What a carried bundle remembers.
+class BundleCursors {
+ public:
+  virtual ~BundleCursors() = default;
   // A bundle cursor (0 until raised); Raise keeps max(old, value), durably.
   virtual Result<std::uint64_t> GetCursor(Cursor which) = 0;
   virtual Status RaiseCursor(Cursor which, std::uint64_t value) = 0;
 };
+
+// The unpair notice owed to an old partner (nullopt: none owed). Once
+// delivered, it is forgotten; naming its partner keeps a notice owed to a
+// newer one meanwhile.
+class UnpairNotices {
+ public:
+  virtual ~UnpairNotices() = default;
+  virtual Result<std::optional<UnpairNotice>> OwedUnpairNotice() = 0;
+  virtual Status ForgetUnpairNotice(ByteView partner_public_key) = 0;
+};
+
+// All that net/ may ask of the shared store.
+class SyncPort : public PartnerLink,
+                 public OpExchange,
+                 public RollbackRecovery,
+                 public BundleCursors,
+                 public UnpairNotices {};
 
 }  // namespace inch::store

@@ -2,13 +2,8 @@
 # Fails when a .cpp/.hpp under NET_DIR includes store/journal/ or when
 # NET_LINKS (every library net/ links) names inch_journal.
 cmake_minimum_required(VERSION 3.25)
-if(NOT IS_DIRECTORY "${NET_DIR}")
-  message(FATAL_ERROR "net boundary: no folder ${NET_DIR}")
-endif()
-file(GLOB_RECURSE sources "${NET_DIR}/*.cpp" "${NET_DIR}/*.hpp")
-if(NOT sources)
-  message(FATAL_ERROR "net boundary: no sources under ${NET_DIR}")
-endif()
+include(${CMAKE_CURRENT_LIST_DIR}/net_sources.cmake)
+inch_net_sources("net boundary" sources)
 set(failures "")
 foreach(f ${sources})
   file(STRINGS "${f}" hits REGEX "^[ \t]*#[ \t]*include[ \t]*[\"<]store/journal")

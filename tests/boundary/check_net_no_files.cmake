@@ -5,13 +5,8 @@
 # rename calls): net/ gets the store through store::SyncPort and where to
 # watch through DaemonConfig, both filled in by cli/ (issue 8).
 cmake_minimum_required(VERSION 3.25)
-if(NOT IS_DIRECTORY "${NET_DIR}")
-  message(FATAL_ERROR "net files: no folder ${NET_DIR}")
-endif()
-file(GLOB_RECURSE sources "${NET_DIR}/*.cpp" "${NET_DIR}/*.hpp")
-if(NOT sources)
-  message(FATAL_ERROR "net files: no sources under ${NET_DIR}")
-endif()
+include(${CMAKE_CURRENT_LIST_DIR}/net_sources.cmake)
+inch_net_sources("net files" sources)
 set(names "shared\\.db|journal\\.db|node\\.json|unpair-pending|pending-unpair")
 set(io "fstream|fopen|std::filesystem|<filesystem>|::open\\(|::unlink\\(|rename\\(")
 set(failures "")

@@ -38,8 +38,8 @@ class LegacyUnpairNoticeE2eTest : public TwoNodes {
         files.shared_db, crypto::DeriveSubkey(*master, crypto::Subkey::kShared),
         node->identity_public, false);
     ASSERT_TRUE(store) << store.error().message;
-    auto partner = (*store)->Partner();
-    auto secret = (*store)->PairSecret();
+    auto partner = (*store)->pairing().Partner();
+    auto secret = (*store)->pairing().PairSecret();
     ASSERT_TRUE(partner && *partner && secret);
     ASSERT_FALSE((*partner)->last_address.empty());
     Bytes plain = (*partner)->public_key;
@@ -55,7 +55,7 @@ class LegacyUnpairNoticeE2eTest : public TwoNodes {
     std::filesystem::permissions(files.unpair_pending,
                                  std::filesystem::perms::owner_read |
                                      std::filesystem::perms::owner_write);
-    ASSERT_TRUE((*store)->ErasePartner());
+    ASSERT_TRUE((*store)->pairing().ErasePartner());
     notice_file_ = files.unpair_pending;
   }
   std::string notice_file_;

@@ -55,7 +55,7 @@ class LegacyUnpairNoticeTest : public ::testing::Test {
 TEST_F(LegacyUnpairNoticeTest, NoFileImportsNothing) {
   const crypto::Secret* keys[] = {&local_};
   ASSERT_TRUE(ImportLegacyUnpairNotice(path_, keys, *store_));
-  auto owed = store_->OwedUnpairNotice();
+  auto owed = store_->sync().OwedUnpairNotice();
   ASSERT_TRUE(owed);
   EXPECT_FALSE(*owed);
 }
@@ -67,15 +67,15 @@ TEST_F(LegacyUnpairNoticeTest, TheFileMovesIntoTheStoreOnce) {
   const crypto::Secret* keys[] = {&other, &local_};
   ASSERT_TRUE(ImportLegacyUnpairNotice(path_, keys, *store_));
   EXPECT_FALSE(fs::exists(path_));
-  auto owed = store_->OwedUnpairNotice();
+  auto owed = store_->sync().OwedUnpairNotice();
   ASSERT_TRUE(owed && *owed);
   EXPECT_EQ((*owed)->partner_public_key, partner_);
   EXPECT_TRUE((*owed)->pair_secret.Equals(secret_));
   EXPECT_EQ((*owed)->last_address, "192.0.2.9:47470");
   // Delivered and forgotten: the file is gone, nothing comes back.
-  ASSERT_TRUE(store_->ForgetUnpairNotice(partner_));
+  ASSERT_TRUE(store_->sync().ForgetUnpairNotice(partner_));
   ASSERT_TRUE(ImportLegacyUnpairNotice(path_, keys, *store_));
-  owed = store_->OwedUnpairNotice();
+  owed = store_->sync().OwedUnpairNotice();
   ASSERT_TRUE(owed);
   EXPECT_FALSE(*owed);
 }

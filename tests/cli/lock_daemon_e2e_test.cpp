@@ -190,7 +190,7 @@ std::vector<std::string> SecretsInHex(const InchSandbox& box) {
       node->identity_public, false);
   EXPECT_TRUE(store) << store.error().message;
   if (!store) return out;
-  auto pair = (*store)->PairSecret();
+  auto pair = (*store)->pairing().PairSecret();
   EXPECT_TRUE(pair) << pair.error().message;
   if (pair) out.push_back(ToHex(pair->view()));
   EXPECT_EQ(out.size(), 3u);

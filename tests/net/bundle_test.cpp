@@ -40,9 +40,11 @@ struct BundleNode {
     store.reset();
     fs::remove_all(dir);
   }
-  std::uint64_t Received() { return store->ReceivedUpTo().value_or(999); }
+  std::uint64_t Received() {
+    return store->sync().ReceivedUpTo().value_or(999);
+  }
   bool PartnerNotesOn() {
-    auto s = store->CurrentState();
+    auto s = store->reader().CurrentState();
     return s && s->consent[store::kPartner][1].on;
   }
 };
@@ -55,29 +57,33 @@ class BundleTest : public ::testing::Test {
   }
   static void Pin(BundleNode& x, BundleNode& y) {
     auto secret = crypto::Secret::Random(32);
-    ASSERT_TRUE(x.store->SetPartner(y.id.public_key, secret).has_value());
-    ASSERT_TRUE(y.store->SetPartner(x.id.public_key, secret).has_value());
+    ASSERT_TRUE(
+        x.store->pairing().SetPartner(y.id.public_key, secret).has_value());
+    ASSERT_TRUE(
+        y.store->pairing().SetPartner(x.id.public_key, secret).has_value());
   }
   static Bytes Write(BundleNode& n) {
-    auto w = WriteBundle(*n.store, n.id.public_key);
+    auto w = WriteBundle(n.store->sync(), n.id.public_key);
     EXPECT_TRUE(w.has_value()) << w.error().message;
     return w ? w->file : Bytes{};
   }
   static Result<BundleRead> Read(BundleNode& n, const Bytes& file) {
-    return ReadBundle(*n.store, n.id.public_key, file);
+    return ReadBundle(n.store->sync(), n.id.public_key, file);
   }
   // Reading `file` on b fails with `code` and a message holding `words`,
   // and b's store is as before.
   void ExpectRefused(const Bytes& file, Errc code, const std::string& words) {
     const auto before = b_.Received();
-    const auto stamp = b_.store->GetCursor(Cursor::kBundleRead).value_or(0);
+    const auto stamp =
+        b_.store->sync().GetCursor(Cursor::kBundleRead).value_or(0);
     auto r = Read(b_, file);
     ASSERT_FALSE(r.has_value());
     EXPECT_EQ(r.error().code, code) << r.error().message;
     EXPECT_NE(r.error().message.find(words), std::string::npos)
         << r.error().message;
     EXPECT_EQ(b_.Received(), before);
-    EXPECT_EQ(b_.store->GetCursor(Cursor::kBundleRead).value_or(0), stamp);
+    EXPECT_EQ(b_.store->sync().GetCursor(Cursor::kBundleRead).value_or(0),
+              stamp);
   }
   BundleNode a_, b_;
 };
@@ -93,8 +99,9 @@ TEST(BundleBucketTest, SizesFallInFixedBuckets) {
 }
 
 TEST_F(BundleTest, RoundTripBothWaysCarriesOnlyWhatIsMissing) {
-  ASSERT_TRUE(a_.store->SetConsent(ConsentKind::kNotes, true).has_value());
-  auto w = WriteBundle(*a_.store, a_.id.public_key);
+  ASSERT_TRUE(
+      a_.store->edits().SetConsent(ConsentKind::kNotes, true).has_value());
+  auto w = WriteBundle(a_.store->sync(), a_.id.public_key);
   ASSERT_TRUE(w.has_value()) << w.error().message;
   EXPECT_EQ(w->ops, 1u);
   auto r = Read(b_, w->file);
@@ -104,16 +111,17 @@ TEST_F(BundleTest, RoundTripBothWaysCarriesOnlyWhatIsMissing) {
   EXPECT_TRUE(b_.PartnerNotesOn());
 
   // b answers: its own consent, and that it holds a's op 1.
-  ASSERT_TRUE(b_.store->SetConsent(ConsentKind::kNotes, true).has_value());
+  ASSERT_TRUE(
+      b_.store->edits().SetConsent(ConsentKind::kNotes, true).has_value());
   auto back = Read(a_, Write(b_));
   ASSERT_TRUE(back.has_value()) << back.error().message;
   EXPECT_EQ(back->applied, 1u);
   EXPECT_TRUE(a_.PartnerNotesOn());
-  EXPECT_EQ(a_.store->GetCursor(Cursor::kPartnerHas).value_or(0), 1u);
+  EXPECT_EQ(a_.store->sync().GetCursor(Cursor::kPartnerHas).value_or(0), 1u);
 
   // a's next bundle holds only the new note, not the consent again.
-  ASSERT_TRUE(a_.store->AddNote("thank you for the tea").has_value());
-  auto next = WriteBundle(*a_.store, a_.id.public_key);
+  ASSERT_TRUE(a_.store->edits().AddNote("thank you for the tea").has_value());
+  auto next = WriteBundle(a_.store->sync(), a_.id.public_key);
   ASSERT_TRUE(next.has_value());
   EXPECT_EQ(next->ops, 1u);
   EXPECT_EQ(next->first_seq, 2u);
@@ -124,9 +132,11 @@ TEST_F(BundleTest, RoundTripBothWaysCarriesOnlyWhatIsMissing) {
 }
 
 TEST_F(BundleTest, AStaleCursorOnlyResendsAndDuplicatesAreSkipped) {
-  ASSERT_TRUE(a_.store->SetConsent(ConsentKind::kNotes, true).has_value());
+  ASSERT_TRUE(
+      a_.store->edits().SetConsent(ConsentKind::kNotes, true).has_value());
   ASSERT_TRUE(Read(b_, Write(a_)).has_value());
-  ASSERT_TRUE(a_.store->SetConsent(ConsentKind::kLists, true).has_value());
+  ASSERT_TRUE(
+      a_.store->edits().SetConsent(ConsentKind::kLists, true).has_value());
   // a never heard back: its next bundle repeats op 1, which b skips.
   auto r = Read(b_, Write(a_));
   ASSERT_TRUE(r.has_value()) << r.error().message;
@@ -136,10 +146,13 @@ TEST_F(BundleTest, AStaleCursorOnlyResendsAndDuplicatesAreSkipped) {
 }
 
 TEST_F(BundleTest, TheFileSizeShowsOnlyTheBucket) {
-  ASSERT_TRUE(a_.store->SetConsent(ConsentKind::kNotes, true).has_value());
+  ASSERT_TRUE(
+      a_.store->edits().SetConsent(ConsentKind::kNotes, true).has_value());
   const Bytes one = Write(a_);
-  ASSERT_TRUE(a_.store->SetConsent(ConsentKind::kLists, true).has_value());
-  ASSERT_TRUE(a_.store->SetConsent(ConsentKind::kLists, false).has_value());
+  ASSERT_TRUE(
+      a_.store->edits().SetConsent(ConsentKind::kLists, true).has_value());
+  ASSERT_TRUE(
+      a_.store->edits().SetConsent(ConsentKind::kLists, false).has_value());
   const Bytes three = Write(a_);
   EXPECT_EQ(one.size(), three.size());
   EXPECT_EQ(one.size(), kBundleHeaderBytes + kBundleKeyBlockBytes +
@@ -148,9 +161,11 @@ TEST_F(BundleTest, TheFileSizeShowsOnlyTheBucket) {
 }
 
 TEST_F(BundleTest, DuplicateAndOldBundlesChangeNothing) {
-  ASSERT_TRUE(a_.store->SetConsent(ConsentKind::kNotes, true).has_value());
+  ASSERT_TRUE(
+      a_.store->edits().SetConsent(ConsentKind::kNotes, true).has_value());
   const Bytes first = Write(a_);
-  ASSERT_TRUE(a_.store->SetConsent(ConsentKind::kLists, true).has_value());
+  ASSERT_TRUE(
+      a_.store->edits().SetConsent(ConsentKind::kLists, true).has_value());
   const Bytes second = Write(a_);
   auto r = Read(b_, second);
   ASSERT_TRUE(r.has_value()) << r.error().message;
@@ -166,7 +181,8 @@ TEST_F(BundleTest, DuplicateAndOldBundlesChangeNothing) {
 }
 
 TEST_F(BundleTest, MyOwnBundleIsRefused) {
-  ASSERT_TRUE(a_.store->SetConsent(ConsentKind::kNotes, true).has_value());
+  ASSERT_TRUE(
+      a_.store->edits().SetConsent(ConsentKind::kNotes, true).has_value());
   const Bytes mine = Write(a_);
   auto r = Read(a_, mine);
   ASSERT_FALSE(r.has_value());
@@ -178,12 +194,14 @@ TEST_F(BundleTest, MyOwnBundleIsRefused) {
 TEST_F(BundleTest, ABundleOfAnotherPairIsRefused) {
   BundleNode c, d;
   Pin(c, d);
-  ASSERT_TRUE(c.store->SetConsent(ConsentKind::kNotes, true).has_value());
+  ASSERT_TRUE(
+      c.store->edits().SetConsent(ConsentKind::kNotes, true).has_value());
   ExpectRefused(Write(c), Errc::kCrypto, "another pair");
 }
 
 TEST_F(BundleTest, CutShortChangedAndForeignFilesAreRefused) {
-  ASSERT_TRUE(a_.store->SetConsent(ConsentKind::kNotes, true).has_value());
+  ASSERT_TRUE(
+      a_.store->edits().SetConsent(ConsentKind::kNotes, true).has_value());
   const Bytes good = Write(a_);
   for (std::size_t cut : {std::size_t{0}, std::size_t{5}}) {
     ExpectRefused(Bytes(good.begin(), good.begin() + cut), Errc::kInvalidInput,
@@ -217,19 +235,22 @@ TEST_F(BundleTest, CutShortChangedAndForeignFilesAreRefused) {
 }
 
 TEST_F(BundleTest, ABundleThatStartsAfterAMissingOneIsRefused) {
-  ASSERT_TRUE(a_.store->SetConsent(ConsentKind::kNotes, true).has_value());
+  ASSERT_TRUE(
+      a_.store->edits().SetConsent(ConsentKind::kNotes, true).has_value());
   (void)Write(a_);  // never carried
   // a believes b holds op 1 (say a bundle from a restored b told it so).
-  ASSERT_TRUE(a_.store->RaiseCursor(Cursor::kPartnerHas, 1).has_value());
-  ASSERT_TRUE(a_.store->SetConsent(ConsentKind::kLists, true).has_value());
+  ASSERT_TRUE(a_.store->sync().RaiseCursor(Cursor::kPartnerHas, 1).has_value());
+  ASSERT_TRUE(
+      a_.store->edits().SetConsent(ConsentKind::kLists, true).has_value());
   ExpectRefused(Write(a_), Errc::kInvalidInput, "never received");
 }
 
 TEST_F(BundleTest, NotPairedIsSaidPlainly) {
-  ASSERT_TRUE(a_.store->SetConsent(ConsentKind::kNotes, true).has_value());
+  ASSERT_TRUE(
+      a_.store->edits().SetConsent(ConsentKind::kNotes, true).has_value());
   const Bytes file = Write(a_);
   BundleNode lone;
-  auto w = WriteBundle(*lone.store, lone.id.public_key);
+  auto w = WriteBundle(lone.store->sync(), lone.id.public_key);
   ASSERT_FALSE(w.has_value());
   EXPECT_EQ(w.error().code, Errc::kNotFound);
   auto r = Read(lone, file);
@@ -238,23 +259,24 @@ TEST_F(BundleTest, NotPairedIsSaidPlainly) {
 }
 
 TEST_F(BundleTest, CursorsStartAgainWithANewPairing) {
-  ASSERT_TRUE(a_.store->SetConsent(ConsentKind::kNotes, true).has_value());
+  ASSERT_TRUE(
+      a_.store->edits().SetConsent(ConsentKind::kNotes, true).has_value());
   ASSERT_TRUE(Read(b_, Write(a_)).has_value());
   ASSERT_TRUE(Read(a_, Write(b_)).has_value());
-  EXPECT_EQ(a_.store->GetCursor(Cursor::kPartnerHas).value_or(0), 1u);
-  EXPECT_GT(a_.store->GetCursor(Cursor::kBundleRead).value_or(0), 0u);
-  EXPECT_GT(a_.store->GetCursor(Cursor::kBundleWritten).value_or(0), 0u);
-  ASSERT_TRUE(a_.store->ErasePartner().has_value());
+  EXPECT_EQ(a_.store->sync().GetCursor(Cursor::kPartnerHas).value_or(0), 1u);
+  EXPECT_GT(a_.store->sync().GetCursor(Cursor::kBundleRead).value_or(0), 0u);
+  EXPECT_GT(a_.store->sync().GetCursor(Cursor::kBundleWritten).value_or(0), 0u);
+  ASSERT_TRUE(a_.store->pairing().ErasePartner().has_value());
   for (Cursor c :
        {Cursor::kPartnerHas, Cursor::kBundleRead, Cursor::kBundleWritten}) {
-    EXPECT_EQ(a_.store->GetCursor(c).value_or(99), 0u);
+    EXPECT_EQ(a_.store->sync().GetCursor(c).value_or(99), 0u);
   }
 }
 
 TEST_F(BundleTest, CursorsOnlyGrow) {
-  ASSERT_TRUE(a_.store->RaiseCursor(Cursor::kPartnerHas, 5).has_value());
-  ASSERT_TRUE(a_.store->RaiseCursor(Cursor::kPartnerHas, 3).has_value());
-  EXPECT_EQ(a_.store->GetCursor(Cursor::kPartnerHas).value_or(0), 5u);
+  ASSERT_TRUE(a_.store->sync().RaiseCursor(Cursor::kPartnerHas, 5).has_value());
+  ASSERT_TRUE(a_.store->sync().RaiseCursor(Cursor::kPartnerHas, 3).has_value());
+  EXPECT_EQ(a_.store->sync().GetCursor(Cursor::kPartnerHas).value_or(0), 5u);
 }
 
 }  // namespace

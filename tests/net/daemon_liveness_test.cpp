@@ -51,8 +51,10 @@ class LivenessTest : public ::testing::Test {
     auto sa = a_.Open();
     auto sb = b_.Open();
     ASSERT_TRUE(sa && sb);
-    ASSERT_TRUE((*sa)->SetPartner(b_.id.public_key, secret_).has_value());
-    ASSERT_TRUE((*sb)->SetPartner(a_.id.public_key, secret_).has_value());
+    ASSERT_TRUE(
+        (*sa)->pairing().SetPartner(b_.id.public_key, secret_).has_value());
+    ASSERT_TRUE(
+        (*sb)->pairing().SetPartner(a_.id.public_key, secret_).has_value());
   }
 
   // Dials `at` as b and sends a live Hello, then stays silent.
@@ -96,8 +98,8 @@ TEST_F(LivenessTest, ASilentPeerIsNoticedWithinTheIdleTimeout) {
         options.live = true;
         options.idle_timeout = 1500ms;
         options.ping_interval = 300ms;
-        auto session =
-            std::make_shared<SyncSession>(std::move(*ch), **store, options);
+        auto session = std::make_shared<SyncSession>(std::move(*ch),
+                                                     (*store)->sync(), options);
         result = co_await session->Run();
         // The silent side never closed: only the idle timeout ended this.
         silent_still_open =
@@ -136,7 +138,8 @@ TEST_F(LivenessTest, QuietLiveSessionsPingBothWaysAndStayUp) {
         auto ch = co_await SecureChannel::Accept(
             Connection::Create(std::move(socket)), keys, nullptr);
         if (!ch) co_return;
-        server = std::make_shared<SyncSession>(std::move(*ch), **sa, options);
+        server = std::make_shared<SyncSession>(std::move(*ch), (*sa)->sync(),
+                                               options);
         (void)co_await server->Run();
         ++ended;
       },
@@ -144,7 +147,7 @@ TEST_F(LivenessTest, QuietLiveSessionsPingBothWaysAndStayUp) {
   asio::co_spawn(
       io_,
       [&]() -> awaitable<void> {
-        (void)co_await SyncWith(**sb, b_.id.secret_key,
+        (void)co_await SyncWith((*sb)->sync(), b_.id.secret_key,
                                 acceptor.local_endpoint(), options,
                                 [&](std::shared_ptr<SyncSession> s) {
                                   if (s) client = s;
@@ -174,7 +177,7 @@ TEST_F(LivenessTest, ThePartnersNewConnectionReplacesAStaleSession) {
   config.open_store = [this]() -> Result<std::unique_ptr<store::SyncPort>> {
     auto s = a_.Open();
     if (!s) return std::unexpected(s.error());
-    return std::unique_ptr<store::SyncPort>(std::move(*s));
+    return store::SharedStore::OwnedSyncPort(std::move(*s));
   };
   std::optional<tcp::endpoint> at;
   config.on_listening = [&](const tcp::endpoint& ep) { at = ep; };
@@ -199,26 +202,26 @@ TEST_F(LivenessTest, ThePartnersNewConnectionReplacesAStaleSession) {
         // Its daemon comes back and dials again, live.
         SyncOptions options;
         options.live = true;
-        second = co_await SyncWith(**store_b, b_.id.secret_key, *at, options,
-                                   [&](std::shared_ptr<SyncSession> s) {
-                                     if (!s) return;
-                                     second_ran = true;
-                                     // Once the stale connection is seen
-                                     // closed, stop this one.
-                                     asio::co_spawn(
-                                         io_,
-                                         [&, s]() -> awaitable<void> {
-                                           for (;;) {
-                                             auto m =
-                                                 co_await (**stale)->Receive();
-                                             if (!m) break;
-                                           }
-                                           stale_closed = true;
-                                           s->Stop();
-                                           daemon.Stop();
-                                         },
-                                         asio::detached);
-                                   });
+        second =
+            co_await SyncWith((*store_b)->sync(), b_.id.secret_key, *at,
+                              options, [&](std::shared_ptr<SyncSession> s) {
+                                if (!s) return;
+                                second_ran = true;
+                                // Once the stale connection is seen
+                                // closed, stop this one.
+                                asio::co_spawn(
+                                    io_,
+                                    [&, s]() -> awaitable<void> {
+                                      for (;;) {
+                                        auto m = co_await (**stale)->Receive();
+                                        if (!m) break;
+                                      }
+                                      stale_closed = true;
+                                      s->Stop();
+                                      daemon.Stop();
+                                    },
+                                    asio::detached);
+                              });
       },
       asio::detached);
   io_.run_for(30s);
@@ -242,7 +245,7 @@ TEST_F(LivenessTest, APartnerSeenAtANewAddressIsRecordedAndDialled) {
   config.open_store = [this]() -> Result<std::unique_ptr<store::SyncPort>> {
     auto s = a_.Open();
     if (!s) return std::unexpected(s.error());
-    return std::unique_ptr<store::SyncPort>(std::move(*s));
+    return store::SharedStore::OwnedSyncPort(std::move(*s));
   };
   bool listening = false;
   config.on_listening = [&](const tcp::endpoint&) { listening = true; };
@@ -267,7 +270,7 @@ TEST_F(LivenessTest, APartnerSeenAtANewAddressIsRecordedAndDialled) {
   EXPECT_TRUE(dialled) << "the sighting did not lead to a dial";
   auto store = a_.Open();
   ASSERT_TRUE(store);
-  auto partner_info = (*store)->Partner();
+  auto partner_info = (*store)->pairing().Partner();
   ASSERT_TRUE(partner_info && *partner_info);
   EXPECT_EQ((*partner_info)->last_address,
             FormatEndpoint(partner.local_endpoint()));

@@ -20,22 +20,22 @@ TEST_F(SessionTest, SyncConvergesBothWaysAndIsIdempotent) {
   Node a, b;
   PinBoth(a, b);
   for (int i = 0; i < 30; ++i) {
-    auto w = a.store->AddWish("a wish " + std::to_string(i), 1 + i % 5);
+    auto w = a.store->edits().AddWish("a wish " + std::to_string(i), 1 + i % 5);
     ASSERT_TRUE(w.has_value());
-    ASSERT_TRUE(a.store->Share(*w).has_value());
+    ASSERT_TRUE(a.store->edits().Share(*w).has_value());
   }
-  auto g = b.store->AddGive("b gives", store::GiveSize::kSmall, std::nullopt,
-                            std::nullopt);
-  ASSERT_TRUE(g && b.store->Share(*g));
-  ASSERT_TRUE(a.store->SetConsent(store::ConsentKind::kLists, true));
-  ASSERT_TRUE(b.store->SetConsent(store::ConsentKind::kLists, true));
+  auto g = b.store->edits().AddGive("b gives", store::GiveSize::kSmall,
+                                    std::nullopt, std::nullopt);
+  ASSERT_TRUE(g && b.store->edits().Share(*g));
+  ASSERT_TRUE(a.store->edits().SetConsent(store::ConsentKind::kLists, true));
+  ASSERT_TRUE(b.store->edits().SetConsent(store::ConsentKind::kLists, true));
 
   auto [ra, rb] = Sync(a, b);
   ASSERT_TRUE(ra.has_value()) << ra.error().message;
   ASSERT_TRUE(rb.has_value()) << rb.error().message;
   EXPECT_TRUE(ra->converged && rb->converged);
   EXPECT_EQ(SharedView(a), SharedView(b));
-  auto state_b = b.store->CurrentState();
+  auto state_b = b.store->reader().CurrentState();
   ASSERT_TRUE(state_b.has_value());
   EXPECT_EQ(state_b->items.size(), 31u);  // reveal together needed a 2nd round
 
@@ -49,28 +49,28 @@ TEST_F(SessionTest, SyncConvergesBothWaysAndIsIdempotent) {
 TEST_F(SessionTest, LaterChangesFlowInALaterSync) {
   Node a, b;
   PinBoth(a, b);
-  ASSERT_TRUE(a.store->SetConsent(store::ConsentKind::kLists, true));
-  ASSERT_TRUE(b.store->SetConsent(store::ConsentKind::kLists, true));
-  auto w1 = a.store->AddWish("first", 3);
-  ASSERT_TRUE(w1 && a.store->Share(*w1));
+  ASSERT_TRUE(a.store->edits().SetConsent(store::ConsentKind::kLists, true));
+  ASSERT_TRUE(b.store->edits().SetConsent(store::ConsentKind::kLists, true));
+  auto w1 = a.store->edits().AddWish("first", 3);
+  ASSERT_TRUE(w1 && a.store->edits().Share(*w1));
   // Like the daemon: a long-lived second handle that only reads.
   auto watcher = store::SharedStore::Open((b.dir.path / "shared.db").string(),
                                           crypto::Secret::CopyOf(b.key.view()),
                                           b.id.public_key, false);
   ASSERT_TRUE(watcher.has_value());
-  ASSERT_TRUE((*watcher)->LocalChangeCounter().has_value());
+  ASSERT_TRUE((*watcher)->sync().LocalChangeCounter().has_value());
   auto [r1a, r1b] = Sync(a, b);
   ASSERT_TRUE(r1a && r1b);
-  ASSERT_TRUE((*watcher)->LocalChangeCounter().has_value());
+  ASSERT_TRUE((*watcher)->sync().LocalChangeCounter().has_value());
   b.Reopen();
-  auto w2 = a.store->AddWish("second", 3);
-  ASSERT_TRUE(w2 && a.store->Share(*w2));
+  auto w2 = a.store->edits().AddWish("second", 3);
+  ASSERT_TRUE(w2 && a.store->edits().Share(*w2));
   auto [r2a, r2b] = Sync(a, b);
   ASSERT_TRUE(r2a.has_value()) << r2a.error().message;
   ASSERT_TRUE(r2b.has_value()) << r2b.error().message;
   EXPECT_EQ(r2b->ops_applied, 2u);
   b.Reopen();  // what another process sees
-  auto state = b.store->CurrentState();
+  auto state = b.store->reader().CurrentState();
   ASSERT_TRUE(state.has_value());
   EXPECT_EQ(state->items.size(), 2u);
   EXPECT_EQ(SharedView(a), SharedView(b));
@@ -82,15 +82,16 @@ TEST_F(SessionTest, LaterChangesFlowInALaterSync) {
 TEST_F(SessionTest, AnUnknownMessageTypeEndsTheSessionAndChangesNothing) {
   Node a, b;
   PinBoth(a, b);
-  auto w = b.store->AddWish("b's wish", 3);
-  ASSERT_TRUE(w && b.store->Share(*w));
-  ASSERT_TRUE(a.store->SetConsent(store::ConsentKind::kLists, true));
-  ASSERT_TRUE(b.store->SetConsent(store::ConsentKind::kLists, true));
+  auto w = b.store->edits().AddWish("b's wish", 3);
+  ASSERT_TRUE(w && b.store->edits().Share(*w));
+  ASSERT_TRUE(a.store->edits().SetConsent(store::ConsentKind::kLists, true));
+  ASSERT_TRUE(b.store->edits().SetConsent(store::ConsentKind::kLists, true));
   // Everything b holds (its release bookkeeping may move: b may send).
   auto everything = [](Node& n) {
-    auto st = n.store->CurrentState();
+    auto st = n.store->reader().CurrentState();
     EXPECT_TRUE(st.has_value());
-    return st ? store::Canonical(*st, n.store->MeLow()) : std::string();
+    return st ? store::Canonical(*st, n.store->pairing().MeLow())
+              : std::string();
   };
   const std::string b_before = everything(b);
   auto unknown_message = [](SecureChannel& ch) -> awaitable<Status> {
@@ -108,7 +109,7 @@ TEST_F(SessionTest, AnUnknownMessageTypeEndsTheSessionAndChangesNothing) {
   ASSERT_FALSE(rb.has_value());
   EXPECT_EQ(rb.error().code, Errc::kProtocol) << rb.error().message;
   EXPECT_EQ(everything(b), b_before);
-  EXPECT_EQ(*b.store->ReceivedUpTo(), 0u);
+  EXPECT_EQ(*b.store->sync().ReceivedUpTo(), 0u);
 
   auto [ra2, rb2] = Sync(a, b);
   ASSERT_TRUE(ra2.has_value() && rb2.has_value());
@@ -121,7 +122,7 @@ TEST_F(SessionTest, AnUnknownMessageTypeEndsTheSessionAndChangesNothing) {
 TEST_F(SessionTest, ARefusedOpIsNamedInTheAckAndBlocksNothing) {
   Node a, b;
   PinBoth(a, b);
-  auto secret = a.store->PairSecret();
+  auto secret = a.store->pairing().PairSecret();
   ASSERT_TRUE(secret);
   const crypto::Secret op_key = store::PairOpKey(*secret);
   std::optional<proto::SyncAck> ack;
@@ -161,9 +162,9 @@ TEST_F(SessionTest, ARefusedOpIsNamedInTheAckAndBlocksNothing) {
   ASSERT_EQ(ack->refused_size(), 1);
   EXPECT_EQ(ack->refused(0).seq(), 1u);
   EXPECT_EQ(ack->refused(0).reason(),
-            static_cast<std::uint32_t>(store::SharedStore::Refusal::kInvalid));
-  EXPECT_EQ(*b.store->ReceivedUpTo(), 2u);
-  auto held = b.store->SharedState();
+            static_cast<std::uint32_t>(store::Refusal::kInvalid));
+  EXPECT_EQ(*b.store->sync().ReceivedUpTo(), 2u);
+  auto held = b.store->reader().SharedState();
   ASSERT_TRUE(held.has_value());
   EXPECT_EQ(held->items.size(), 1u);  // the note, not the refused wish
 }
@@ -174,9 +175,9 @@ TEST_F(SessionTest, ASessionRecoversARolledBackLog) {
   Node a, b;
   PinBoth(a, b);
   for (Node* n : {&a, &b})
-    ASSERT_TRUE(n->store->SetConsent(store::ConsentKind::kLists, true));
-  auto w1 = a.store->AddWish("before the copy", 3);
-  ASSERT_TRUE(w1 && a.store->Share(*w1));
+    ASSERT_TRUE(n->store->edits().SetConsent(store::ConsentKind::kLists, true));
+  auto w1 = a.store->edits().AddWish("before the copy", 3);
+  ASSERT_TRUE(w1 && a.store->edits().Share(*w1));
   auto [r1a, r1b] = Sync(a, b);
   ASSERT_TRUE(r1a && r1b);
   // A copy of the whole store as a backup takes it: the file and its WAL.
@@ -187,8 +188,8 @@ TEST_F(SessionTest, ASessionRecoversARolledBackLog) {
     if (fs::exists(db + ext)) fs::copy_file(db + ext, copy + ext);
   }
   a.Reopen();
-  auto w2 = a.store->AddWish("after the copy", 3);
-  ASSERT_TRUE(w2 && a.store->Share(*w2));
+  auto w2 = a.store->edits().AddWish("after the copy", 3);
+  ASSERT_TRUE(w2 && a.store->edits().Share(*w2));
   auto [r2a, r2b] = Sync(a, b);
   ASSERT_TRUE(r2a && r2b);
   a.store.reset();
@@ -197,14 +198,14 @@ TEST_F(SessionTest, ASessionRecoversARolledBackLog) {
     if (fs::exists(copy + ext)) fs::copy_file(copy + ext, db + ext);
   }
   a.Reopen();
-  auto w3 = a.store->AddWish("after the restore", 3);
-  ASSERT_TRUE(w3 && a.store->Share(*w3));
+  auto w3 = a.store->edits().AddWish("after the restore", 3);
+  ASSERT_TRUE(w3 && a.store->edits().Share(*w3));
   auto [ra, rb] = Sync(a, b);
   ASSERT_TRUE(ra.has_value()) << ra.error().message;
   ASSERT_TRUE(rb.has_value()) << rb.error().message;
   EXPECT_GT(ra->ops_recovered, 0u);
   EXPECT_EQ(SharedView(a), SharedView(b));
-  auto state = b.store->CurrentState();
+  auto state = b.store->reader().CurrentState();
   ASSERT_TRUE(state.has_value());
   EXPECT_EQ(state->items.size(), 3u);
 }
@@ -252,12 +253,12 @@ TEST_F(SessionTest, TheSessionRecoversBetweenTwoFakePorts) {
 TEST_F(SessionTest, LargeSyncUsesManyBatches) {
   Node a, b;
   PinBoth(a, b);
-  ASSERT_TRUE(a.store->SetConsent(store::ConsentKind::kNotes, true));
-  ASSERT_TRUE(b.store->SetConsent(store::ConsentKind::kNotes, true));
+  ASSERT_TRUE(a.store->edits().SetConsent(store::ConsentKind::kNotes, true));
+  ASSERT_TRUE(b.store->edits().SetConsent(store::ConsentKind::kNotes, true));
   auto [r0a, r0b] = Sync(a, b);
   ASSERT_TRUE(r0a && r0b);
   for (int i = 0; i < 2500; ++i) {
-    ASSERT_TRUE(a.store->AddNote("thank you for " + std::to_string(i)));
+    ASSERT_TRUE(a.store->edits().AddNote("thank you for " + std::to_string(i)));
   }
   auto [ra, rb] = Sync(a, b);
   ASSERT_TRUE(ra.has_value()) << ra.error().message;

@@ -118,15 +118,15 @@ class NetTest : public ::testing::Test {
 
   void PinBoth(Node& a, Node& b) {
     auto secret = crypto::Secret::Random(32);
-    ASSERT_TRUE(a.store->SetPartner(b.id.public_key, secret).has_value());
-    ASSERT_TRUE(b.store->SetPartner(a.id.public_key, secret).has_value());
+    ASSERT_TRUE(a.store->pairing().SetPartner(b.id.public_key, secret).has_value());
+    ASSERT_TRUE(b.store->pairing().SetPartner(a.id.public_key, secret).has_value());
   }
 
   // One sync between a (dialer) and b (listener).
   SyncPair Sync(Node& a, Node& b) {
-    auto secret = a.store->PairSecret();
+    auto secret = a.store->pairing().PairSecret();
     EXPECT_TRUE(secret.has_value());
-    return SyncPorts(*a.store, a.id, *b.store, b.id, *secret);
+    return SyncPorts(a.store->sync(), a.id, b.store->sync(), b.id, *secret);
   }
 
   // One sync between two sync ports (a dials b) over a real channel.
@@ -160,14 +160,14 @@ class NetTest : public ::testing::Test {
   template <class Script>
   Result<SyncStats> AgainstScriptedA(Node& a, Node& b, Script& script,
                                      std::optional<Status>* played) {
-    auto secret = a.store->PairSecret();
+    auto secret = a.store->pairing().PairSecret();
     EXPECT_TRUE(secret.has_value());
     if (!secret) return std::unexpected(secret.error());
     auto acceptor = Listen();
     auto server = [&]() -> awaitable<Result<SyncStats>> {
       co_return co_await RunSession(
           co_await AcceptChannel(acceptor, KeysFor(b.id, a.id, *secret)),
-          *b.store);
+          b.store->sync());
     };
     auto client = [&]() -> awaitable<Status> {
       auto ch = co_await DialChannel(acceptor.local_endpoint(),
@@ -189,9 +189,9 @@ class NetTest : public ::testing::Test {
   }
 
   std::string SharedView(Node& n) {
-    auto s = n.store->SharedState();
+    auto s = n.store->reader().SharedState();
     EXPECT_TRUE(s.has_value());
-    return store::Canonical(*s, n.store->MeLow());
+    return store::Canonical(*s, n.store->pairing().MeLow());
   }
 
   asio::io_context io_;

@@ -60,14 +60,15 @@ class ConsentSim {
     switch (R(9)) {
       case 0:
       case 1: {
-        auto id = R(2) ? side.node->AddWish("w", 3)
-                       : side.node->AddGive("g", GiveSize::kSmall, {}, {});
+        auto id =
+            R(2) ? side.node->edits().AddWish("w", 3)
+                 : side.node->edits().AddGive("g", GiveSize::kSmall, {}, {});
         ASSERT_TRUE(id);
         side.items[id->n] = ModelItem{};
         break;
       }
       case 2: {
-        auto id = side.node->AddNote("thanks");
+        auto id = side.node->edits().AddNote("thanks");
         ASSERT_TRUE(id);
         side.items[id->n] = ModelItem{true, true};
         break;
@@ -76,21 +77,21 @@ class ConsentSim {
       case 4:
         if (!live.empty()) {
           const auto n = live[R(live.size())];
-          ASSERT_TRUE(side.node->Share(ItemId{kMe, n}));
+          ASSERT_TRUE(side.node->edits().Share(ItemId{kMe, n}));
           side.items[n].shared = true;
         }
         break;
       case 5:
         if (!live.empty()) {
           const auto n = live[R(live.size())];
-          ASSERT_TRUE(side.node->Withdraw(ItemId{kMe, n}));
+          ASSERT_TRUE(side.node->edits().Withdraw(ItemId{kMe, n}));
           side.items[n].withdrawn = true;
         }
         break;
       case 6: {
         const bool lists = R(2);
         const bool on = R(3) != 0;
-        ASSERT_TRUE(side.node->SetConsent(
+        ASSERT_TRUE(side.node->edits().SetConsent(
             lists ? ConsentKind::kLists : ConsentKind::kNotes, on));
         (lists ? side.lists : side.notes) = on;
         break;
@@ -137,7 +138,8 @@ class ConsentSim {
     const crypto::Secret key = PairOpKey(secret_);
     std::size_t applied = 0;
     for (;;) {
-      auto out = from.node->Outbox(*to.node->ReceivedUpTo(), 7, 1 << 20);
+      auto out =
+          from.node->sync().Outbox(*to.node->sync().ReceivedUpTo(), 7, 1 << 20);
       EXPECT_TRUE(out);
       if (!out) return applied;
       for (const Bytes& wire : out->sealed_ops) {
@@ -154,7 +156,7 @@ class ConsentSim {
           }
         }
       }
-      auto r = to.node->ApplyFromPartner(out->sealed_ops);
+      auto r = ApplyFromPartner(to.node->sync(), out->sealed_ops);
       EXPECT_TRUE(r);
       if (!r) return applied;
       applied += r->applied;
@@ -170,7 +172,7 @@ class ConsentSim {
       for (auto& [n, it] : s_[x].items) {
         if (it.released && !it.withdrawn) expected.insert(n);
       }
-      auto held = s_[1 - x].node->SharedState();
+      auto held = s_[1 - x].node->reader().SharedState();
       ASSERT_TRUE(held);
       std::set<std::uint64_t> got;
       for (auto& [id, it] : held->items) {
@@ -184,14 +186,14 @@ class ConsentSim {
       for (auto n : expected) {
         if (s_[x].items[n].note ? notes : lists) may_show.insert(n);
       }
-      auto shown = s_[1 - x].node->CurrentState();
+      auto shown = s_[1 - x].node->reader().CurrentState();
       ASSERT_TRUE(shown);
       std::set<std::uint64_t> seen;
       for (auto& [id, it] : shown->items) {
         if (id.author == kPartner) seen.insert(id.n);
       }
       ASSERT_EQ(seen, may_show) << "shown by side " << 1 - x;
-      auto preview = s_[x].node->Preview();
+      auto preview = s_[x].node->reader().Preview();
       ASSERT_TRUE(preview);
       std::set<std::uint64_t> sent;
       for (auto& e : *preview) {

@@ -19,31 +19,33 @@ using testing::Send;
 class FreshStartTest : public testing::PairedNodes {
  protected:
   void Ready(Node& n) {
-    ASSERT_TRUE(n->SetConsent(ConsentKind::kLists, true));
-    ASSERT_TRUE(n->SetConsent(ConsentKind::kNotes, true));
+    ASSERT_TRUE(n->edits().SetConsent(ConsentKind::kLists, true));
+    ASSERT_TRUE(n->edits().SetConsent(ConsentKind::kNotes, true));
   }
   // a and b share everything there is to share, with each other.
   void ShareALife() {
     Ready(a);
     Ready(b);
-    auto bw = b->AddWish("b wish", 3);
-    ASSERT_TRUE(bw && b->Share(*bw));
-    auto bg = b->AddGive("b give", GiveSize::kSmall, {}, {});
-    ASSERT_TRUE(bg && b->Share(*bg));
+    auto bw = b->edits().AddWish("b wish", 3);
+    ASSERT_TRUE(bw && b->edits().Share(*bw));
+    auto bg = b->edits().AddGive("b give", GiveSize::kSmall, {}, {});
+    ASSERT_TRUE(bg && b->edits().Share(*bg));
     FullExchange(a, b);
     const ItemId their_wish{kPartner, bw->n}, their_give{kPartner, bg->n};
-    auto wish = a->AddWish("a wish", 5);
-    ASSERT_TRUE(wish && a->Share(*wish));
-    auto give = a->AddGive("a give for b", GiveSize::kMedium, their_wish, {});
-    ASSERT_TRUE(give && a->Share(*give));
-    auto rung = a->AddGive("a rung below b", GiveSize::kSmall, {}, their_give);
-    ASSERT_TRUE(rung && a->Share(*rung));
+    auto wish = a->edits().AddWish("a wish", 5);
+    ASSERT_TRUE(wish && a->edits().Share(*wish));
+    auto give =
+        a->edits().AddGive("a give for b", GiveSize::kMedium, their_wish, {});
+    ASSERT_TRUE(give && a->edits().Share(*give));
+    auto rung =
+        a->edits().AddGive("a rung below b", GiveSize::kSmall, {}, their_give);
+    ASSERT_TRUE(rung && a->edits().Share(*rung));
     auto own_rung =
-        a->AddGive("a rung below mine", GiveSize::kSmall, {}, *give);
-    ASSERT_TRUE(own_rung && a->Share(*own_rung));
-    ASSERT_TRUE(a->Respond(their_give, Progress::kChosen));
-    ASSERT_TRUE(a->AddNote("note for b"));
-    ASSERT_TRUE(a->AnswerPrivately(their_wish, PrivateAnswer::kNotYet));
+        a->edits().AddGive("a rung below mine", GiveSize::kSmall, {}, *give);
+    ASSERT_TRUE(own_rung && a->edits().Share(*own_rung));
+    ASSERT_TRUE(a->edits().Respond(their_give, Progress::kChosen));
+    ASSERT_TRUE(a->edits().AddNote("note for b"));
+    ASSERT_TRUE(a->edits().AnswerPrivately(their_wish, PrivateAnswer::kNotYet));
     FullExchange(a, b);
     ASSERT_EQ(PartnerTexts(b).size(), 5u);
     my_give = *give;
@@ -54,13 +56,13 @@ class FreshStartTest : public testing::PairedNodes {
 
 TEST_F(FreshStartTest, ANewPartnerInheritsNothing) {
   ShareALife();
-  ASSERT_TRUE(a->ErasePartner());
-  ASSERT_TRUE(b->ErasePartner());
+  ASSERT_TRUE(a->pairing().ErasePartner());
+  ASSERT_TRUE(b->pairing().ErasePartner());
   Node c = MakeNode(dir.path(), "c");
   Pair(a, c);
   // Every consent of mine is off; my wishes and gives are drafts again;
   // my note and response are gone.
-  auto counts = a->Counts();
+  auto counts = a->reader().Counts();
   ASSERT_TRUE(counts);
   EXPECT_FALSE(counts->consent[kMe][0]);
   EXPECT_FALSE(counts->consent[kMe][1]);
@@ -68,11 +70,11 @@ TEST_F(FreshStartTest, ANewPartnerInheritsNothing) {
   EXPECT_EQ(counts->my_drafts, 4u);
   EXPECT_EQ(counts->my_notes, 0u);
   EXPECT_EQ(counts->partner_items, 0u);
-  auto responses = a->PreviewResponses();
+  auto responses = a->reader().PreviewResponses();
   ASSERT_TRUE(responses);
   EXPECT_TRUE(responses->empty());
   // References to the old partner's items are cleared; mine stay.
-  auto state = a->CurrentState();
+  auto state = a->reader().CurrentState();
   ASSERT_TRUE(state);
   for (const auto& [id, item] : state->items) {
     EXPECT_FALSE(item.shared) << item.text;
@@ -89,8 +91,8 @@ TEST_F(FreshStartTest, ANewPartnerInheritsNothing) {
   EXPECT_TRUE(PartnerTexts(c).empty());
   // Only what I share again, once we are both ready, reaches it; and sync
   // never gets stuck on a reference to the old partner's items.
-  ASSERT_TRUE(a->Share(my_give));
-  ASSERT_TRUE(a->Share(my_own_rung));
+  ASSERT_TRUE(a->edits().Share(my_give));
+  ASSERT_TRUE(a->edits().Share(my_own_rung));
   FullExchange(a, c);
   EXPECT_TRUE(PartnerTexts(c).empty());  // I have not said ready to c
   Ready(a);
@@ -100,16 +102,16 @@ TEST_F(FreshStartTest, ANewPartnerInheritsNothing) {
 }
 
 TEST_F(FreshStartTest, SharingWhileUnpairedDoesNotReachTheNextPartner) {
-  ASSERT_TRUE(a->ErasePartner());
-  auto wish = a->AddWish("shared while alone", 2);
-  ASSERT_TRUE(wish && a->Share(*wish));
-  ASSERT_TRUE(a->SetConsent(ConsentKind::kLists, true));
+  ASSERT_TRUE(a->pairing().ErasePartner());
+  auto wish = a->edits().AddWish("shared while alone", 2);
+  ASSERT_TRUE(wish && a->edits().Share(*wish));
+  ASSERT_TRUE(a->edits().SetConsent(ConsentKind::kLists, true));
   Node c = MakeNode(dir.path(), "c");
   Pair(a, c);
   Ready(c);
   FullExchange(a, c);
   EXPECT_TRUE(PartnerTexts(c).empty());
-  auto counts = a->Counts();
+  auto counts = a->reader().Counts();
   ASSERT_TRUE(counts);
   EXPECT_FALSE(counts->consent[kMe][0]);
   EXPECT_EQ(counts->my_drafts, 1u);
@@ -118,18 +120,18 @@ TEST_F(FreshStartTest, SharingWhileUnpairedDoesNotReachTheNextPartner) {
 TEST_F(FreshStartTest, WithdrawnItemsStayGoneAcrossPairings) {
   Ready(a);
   Ready(b);
-  auto wish = a->AddWish("withdrawn one", 2);
-  ASSERT_TRUE(wish && a->Share(*wish));
+  auto wish = a->edits().AddWish("withdrawn one", 2);
+  ASSERT_TRUE(wish && a->edits().Share(*wish));
   FullExchange(a, b);
-  ASSERT_TRUE(a->Withdraw(*wish));
+  ASSERT_TRUE(a->edits().Withdraw(*wish));
   FullExchange(a, b);
-  ASSERT_TRUE(a->ErasePartner());
-  ASSERT_TRUE(b->ErasePartner());
+  ASSERT_TRUE(a->pairing().ErasePartner());
+  ASSERT_TRUE(b->pairing().ErasePartner());
   Pair(a, b);
-  auto counts = a->Counts();
+  auto counts = a->reader().Counts();
   ASSERT_TRUE(counts);
   EXPECT_EQ(counts->my_items, 0u);
-  EXPECT_EQ(a->Share(*wish).error().code, Errc::kNotFound);
+  EXPECT_EQ(a->edits().Share(*wish).error().code, Errc::kNotFound);
 }
 
 TEST_F(FreshStartTest, PartnerListsAndNotesAreHeldUntilIAmReady) {
@@ -142,7 +144,7 @@ TEST_F(FreshStartTest, PartnerListsAndNotesAreHeldUntilIAmReady) {
     op.set_hlc(1);
     return SealWireOp(PairOpKey(secret), b.pk, op);
   };
-  const std::uint64_t have = *a->ReceivedUpTo();
+  const std::uint64_t have = *a->sync().ReceivedUpTo();
   proto::Op wish, note;
   wish.mutable_create()->set_n(50);
   wish.mutable_create()->set_type(proto::WISH);
@@ -150,42 +152,46 @@ TEST_F(FreshStartTest, PartnerListsAndNotesAreHeldUntilIAmReady) {
   wish.mutable_create()->set_importance(3);
   note.mutable_note()->set_n(51);
   note.mutable_note()->set_text("note pushed early");
-  ASSERT_TRUE(a->ApplyFromPartner(
+  ASSERT_TRUE(ApplyFromPartner(
+      a->sync(),
       std::vector<Bytes>{craft(have + 1, wish), craft(have + 2, note)}));
   // Held: stored, not shown, not usable as a reference.
   EXPECT_TRUE(PartnerTexts(a).empty());
-  EXPECT_FALSE(a->Item(ItemId{kPartner, 50}).value());
-  EXPECT_EQ(a->AddGive("for it", GiveSize::kSmall, ItemId{kPartner, 50}, {})
+  EXPECT_FALSE(a->reader().Item(ItemId{kPartner, 50}).value());
+  EXPECT_EQ(a->edits()
+                .AddGive("for it", GiveSize::kSmall, ItemId{kPartner, 50}, {})
                 .error()
                 .code,
             Errc::kNotFound);
-  EXPECT_EQ(
-      a->AnswerPrivately(ItemId{kPartner, 50}, PrivateAnswer::kNo).error().code,
-      Errc::kNotFound);
+  EXPECT_EQ(a->edits()
+                .AnswerPrivately(ItemId{kPartner, 50}, PrivateAnswer::kNo)
+                .error()
+                .code,
+            Errc::kNotFound);
   // Ready for lists: the wish shows, the note is still held.
-  ASSERT_TRUE(a->SetConsent(ConsentKind::kLists, true));
+  ASSERT_TRUE(a->edits().SetConsent(ConsentKind::kLists, true));
   EXPECT_EQ(PartnerTexts(a), std::set<std::string>{"pushed early"});
-  ASSERT_TRUE(a->SetConsent(ConsentKind::kNotes, true));
+  ASSERT_TRUE(a->edits().SetConsent(ConsentKind::kNotes, true));
   EXPECT_EQ(PartnerTexts(a),
             (std::set<std::string>{"pushed early", "note pushed early"}));
   // Pausing lists holds the partner's list again.
-  ASSERT_TRUE(a->SetConsent(ConsentKind::kLists, false));
+  ASSERT_TRUE(a->edits().SetConsent(ConsentKind::kLists, false));
   EXPECT_EQ(PartnerTexts(a), std::set<std::string>{"note pushed early"});
 }
 
 TEST_F(FreshStartTest, PartnerMarksOnMyGivesShowOnlyWhileListsAreOn) {
   Ready(a);
   Ready(b);
-  auto give = a->AddGive("my give", GiveSize::kSmall, {}, {});
-  ASSERT_TRUE(give && a->Share(*give));
+  auto give = a->edits().AddGive("my give", GiveSize::kSmall, {}, {});
+  ASSERT_TRUE(give && a->edits().Share(*give));
   FullExchange(a, b);
-  ASSERT_TRUE(b->Respond(ItemId{kPartner, give->n}, Progress::kDone));
+  ASSERT_TRUE(b->edits().Respond(ItemId{kPartner, give->n}, Progress::kDone));
   FullExchange(a, b);
-  auto item = a->Item(*give);
+  auto item = a->reader().Item(*give);
   ASSERT_TRUE(item && *item);
   EXPECT_EQ((*item)->progress, Progress::kDone);
-  ASSERT_TRUE(a->SetConsent(ConsentKind::kLists, false));
-  item = a->Item(*give);
+  ASSERT_TRUE(a->edits().SetConsent(ConsentKind::kLists, false));
+  item = a->reader().Item(*give);
   ASSERT_TRUE(item && *item);
   EXPECT_EQ((*item)->progress, Progress::kOffered);
 }

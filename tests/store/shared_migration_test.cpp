@@ -89,7 +89,7 @@ TEST_F(SharedMigrationTest, VersionOneFilesMigrateAndKeepTheirReleases) {
             (std::vector<std::vector<std::int64_t>>{{0}}));
   a.Reopen();
   b.Reopen();
-  auto state = a->CurrentState();
+  auto state = a->reader().CurrentState();
   ASSERT_TRUE(state);
   std::set<std::string> mine;
   for (auto& [id, item] : state->items)
@@ -101,7 +101,7 @@ TEST_F(SharedMigrationTest, VersionOneFilesMigrateAndKeepTheirReleases) {
   EXPECT_EQ(PartnerTexts(a), std::set<std::string>{"golden partner wish"});
   EXPECT_EQ(PartnerTexts(b),
             std::set<std::string>{"golden wish one: tea in bed"});
-  auto counts = a->Counts();
+  auto counts = a->reader().Counts();
   ASSERT_TRUE(counts);
   EXPECT_EQ(counts->unreleased_ops, 5u);
 
@@ -112,7 +112,7 @@ TEST_F(SharedMigrationTest, VersionOneFilesMigrateAndKeepTheirReleases) {
   EXPECT_EQ(PartnerTexts(b),
             (std::set<std::string>{"golden wish one: tea in bed",
                                    "golden wish three: a walk"}));
-  counts = a->Counts();
+  counts = a->reader().Counts();
   ASSERT_TRUE(counts);
   EXPECT_EQ(counts->unreleased_ops, 2u);
   // Pending rows of schema 1 were opened once and their class kept.
@@ -122,13 +122,13 @@ TEST_F(SharedMigrationTest, VersionOneFilesMigrateAndKeepTheirReleases) {
                  " NOT NULL ORDER BY seq"),
             (std::vector<std::vector<std::int64_t>>{{4}, {5}, {6}, {7}, {8}}));
   a.Reopen();
-  ASSERT_TRUE(b->SetConsent(ConsentKind::kNotes, true));
+  ASSERT_TRUE(b->edits().SetConsent(ConsentKind::kNotes, true));
   FullExchange(a, b);
   EXPECT_EQ(PartnerTexts(b),
             (std::set<std::string>{"golden wish one: tea in bed",
                                    "golden wish three: a walk",
                                    "golden note four: thank you"}));
-  counts = a->Counts();
+  counts = a->reader().Counts();
   ASSERT_TRUE(counts);
   EXPECT_EQ(counts->unreleased_ops, 1u);  // the draft, forever
   // Release numbers stay contiguous across the old and the new runs.
@@ -150,7 +150,7 @@ TEST_F(SharedMigrationTest, NoClockIsKeptOutsideTheSealedBodies) {
   ASSERT_EQ(Rows(a.path, has_clock),
             (std::vector<std::vector<std::int64_t>>{{1}}));
   a.Reopen();
-  auto state = a->CurrentState();
+  auto state = a->reader().CurrentState();
   ASSERT_TRUE(state.has_value());
   ASSERT_FALSE(state->items.empty());
   for (const auto& [id, item] : state->items)
@@ -160,7 +160,7 @@ TEST_F(SharedMigrationTest, NoClockIsKeptOutsideTheSealedBodies) {
             (std::vector<std::vector<std::int64_t>>{{0}}));
   // A new store never had the column.
   Node fresh = testing::MakeNode(dir.path(), "fresh");
-  ASSERT_TRUE(fresh->AddWish("a wish", 3).has_value());
+  ASSERT_TRUE(fresh->edits().AddWish("a wish", 3).has_value());
   fresh.store.reset();
   EXPECT_EQ(Rows(fresh.path, has_clock),
             (std::vector<std::vector<std::int64_t>>{{0}}));
@@ -168,7 +168,7 @@ TEST_F(SharedMigrationTest, NoClockIsKeptOutsideTheSealedBodies) {
 
 TEST_F(SharedMigrationTest, MigratedStoreCanUnpairAndReleaseAgain) {
   a.Reopen();
-  ASSERT_TRUE(a->ErasePartner());
+  ASSERT_TRUE(a->pairing().ErasePartner());
   a.store.reset();
   EXPECT_TRUE(Rows(a.path, "SELECT * FROM releases").empty());
   // Every op of mine is pending again (the partner's are gone).

@@ -4,7 +4,6 @@
 // none, a new pairing keeps a notice owed to another partner, and a key
 // rotation re-seals it.
 #include <gtest/gtest.h>
-#include <sqlite3.h>
 
 #include "tests/store/shared_test_util.hpp"
 
@@ -15,31 +14,20 @@ using testing::Node;
 class PendingUnpairTest : public testing::PairedNodes {
  protected:
   // Runs `sql` on a's closed shared.db, as someone with the disk would.
-  void EditDisk(const std::string& sql) {
-    a.store.reset();
-    sqlite3* db = nullptr;
-    ASSERT_EQ(sqlite3_open(a.path.c_str(), &db), SQLITE_OK);
-    char* err = nullptr;
-    ASSERT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err), SQLITE_OK)
-        << (err ? err : "");
-    EXPECT_GT(sqlite3_total_changes(db), 0) << "the edit changed nothing";
-    sqlite3_close(db);
-    a.Reopen();
-  }
   std::optional<UnpairNotice> Owed() {
-    auto owed = a->OwedUnpairNotice();
+    auto owed = a->sync().OwedUnpairNotice();
     EXPECT_TRUE(owed) << owed.error().message;
     return owed ? std::move(*owed) : std::nullopt;
   }
 };
 
 TEST_F(PendingUnpairTest, ALocalUnpairOwesTheNoticeAndErasesThePartner) {
-  ASSERT_TRUE(a->SetPartnerAddress("192.0.2.7:47470"));
-  auto before = a->PairingGeneration();
+  ASSERT_TRUE(a->pairing().SetPartnerAddress("192.0.2.7:47470"));
+  auto before = a->sync().PairingGeneration();
   ASSERT_TRUE(before);
   EXPECT_FALSE(Owed());
-  ASSERT_TRUE(a->UnpairAndOweNotice());
-  auto partner = a->Partner();
+  ASSERT_TRUE(a->pairing().UnpairAndOweNotice());
+  auto partner = a->pairing().Partner();
   ASSERT_TRUE(partner);
   EXPECT_FALSE(*partner);
   auto owed = Owed();
@@ -47,55 +35,55 @@ TEST_F(PendingUnpairTest, ALocalUnpairOwesTheNoticeAndErasesThePartner) {
   EXPECT_EQ(owed->partner_public_key, b.pk);
   EXPECT_TRUE(owed->pair_secret.Equals(secret));
   EXPECT_EQ(owed->last_address, "192.0.2.7:47470");
-  EXPECT_EQ(*a->PairingGeneration(), *before + 1);
+  EXPECT_EQ(*a->sync().PairingGeneration(), *before + 1);
   // Unpaired, there is nothing more to owe.
-  EXPECT_EQ(a->UnpairAndOweNotice().error().code, Errc::kNotFound);
+  EXPECT_EQ(a->pairing().UnpairAndOweNotice().error().code, Errc::kNotFound);
   // It survives reopening, and the secret is not on disk in the clear.
   a.Reopen();
   EXPECT_TRUE(Owed());
 }
 
 TEST_F(PendingUnpairTest, APartnerInitiatedUnpairOwesNothing) {
-  ASSERT_TRUE(a->ErasePartner());
+  ASSERT_TRUE(a->pairing().ErasePartner());
   EXPECT_FALSE(Owed());
 }
 
 TEST_F(PendingUnpairTest, TheNoticeAndTheEraseAreOneTransaction) {
   // A pair secret that does not open: the notice cannot be written, so the
   // partner is not erased either (nothing lost, nothing half done).
-  EditDisk("UPDATE partner SET secret = zeroblob(72)");
-  EXPECT_EQ(a->UnpairAndOweNotice().error().code, Errc::kCorrupt);
-  auto partner = a->Partner();
+  a.EditWithoutKey("UPDATE partner SET secret = zeroblob(72)");
+  EXPECT_EQ(a->pairing().UnpairAndOweNotice().error().code, Errc::kCorrupt);
+  auto partner = a->pairing().Partner();
   ASSERT_TRUE(partner);
   EXPECT_TRUE(*partner);
   EXPECT_FALSE(Owed());
 }
 
 TEST_F(PendingUnpairTest, ANewPairingKeepsANoticeOwedToTheOldPartner) {
-  ASSERT_TRUE(a->UnpairAndOweNotice());
+  ASSERT_TRUE(a->pairing().UnpairAndOweNotice());
   Node c = testing::MakeNode(dir.path(), "c");
   const crypto::Secret new_secret = crypto::Secret::Random(32);
-  ASSERT_TRUE(a->SetPartner(c.pk, new_secret));
+  ASSERT_TRUE(a->pairing().SetPartner(c.pk, new_secret));
   auto owed = Owed();
   ASSERT_TRUE(owed);
   EXPECT_EQ(owed->partner_public_key, b.pk);
   // Forgetting names the notice delivered: another one stays.
-  ASSERT_TRUE(a->ForgetUnpairNotice(c.pk));
+  ASSERT_TRUE(a->sync().ForgetUnpairNotice(c.pk));
   EXPECT_TRUE(Owed());
-  ASSERT_TRUE(a->ForgetUnpairNotice(b.pk));
+  ASSERT_TRUE(a->sync().ForgetUnpairNotice(b.pk));
   EXPECT_FALSE(Owed());
 }
 
 TEST_F(PendingUnpairTest, PairingAgainWithTheSamePartnerMakesItMoot) {
-  ASSERT_TRUE(a->UnpairAndOweNotice());
-  const auto generation = *a->PairingGeneration();
-  ASSERT_TRUE(a->SetPartner(b.pk, crypto::Secret::Random(32)));
+  ASSERT_TRUE(a->pairing().UnpairAndOweNotice());
+  const auto generation = *a->sync().PairingGeneration();
+  ASSERT_TRUE(a->pairing().SetPartner(b.pk, crypto::Secret::Random(32)));
   EXPECT_FALSE(Owed());
-  EXPECT_EQ(*a->PairingGeneration(), generation + 1);
+  EXPECT_EQ(*a->sync().PairingGeneration(), generation + 1);
 }
 
 TEST_F(PendingUnpairTest, AKeyRotationReSealsIt) {
-  ASSERT_TRUE(a->UnpairAndOweNotice());
+  ASSERT_TRUE(a->pairing().UnpairAndOweNotice());
   const crypto::Secret new_key = crypto::Secret::Random(32);
   ASSERT_TRUE(a->Rekey(crypto::Secret::CopyOf(new_key.view())));
   a.key = crypto::Secret::CopyOf(new_key.view());
@@ -106,9 +94,9 @@ TEST_F(PendingUnpairTest, AKeyRotationReSealsIt) {
 }
 
 TEST_F(PendingUnpairTest, AnEditedNoticeIsRefusedInPlainWords) {
-  ASSERT_TRUE(a->UnpairAndOweNotice());
-  EditDisk("UPDATE unpair_notice SET sealed = zeroblob(100)");
-  auto owed = a->OwedUnpairNotice();
+  ASSERT_TRUE(a->pairing().UnpairAndOweNotice());
+  a.EditWithoutKey("UPDATE unpair_notice SET sealed = zeroblob(100)");
+  auto owed = a->sync().OwedUnpairNotice();
   ASSERT_FALSE(owed);
   EXPECT_EQ(owed.error().code, Errc::kCorrupt);
   EXPECT_NE(owed.error().message.find("does not open"), std::string::npos);
@@ -116,13 +104,14 @@ TEST_F(PendingUnpairTest, AnEditedNoticeIsRefusedInPlainWords) {
 
 TEST_F(PendingUnpairTest, AnImportedNoticeReplacesTheOwedOne) {
   UnpairNotice notice{Bytes(32, 0x42), crypto::Secret::Random(32), ""};
-  ASSERT_TRUE(a->ImportUnpairNotice(notice));
+  ASSERT_TRUE(a->pairing().ImportUnpairNotice(notice));
   auto owed = Owed();
   ASSERT_TRUE(owed);
   EXPECT_EQ(owed->partner_public_key, Bytes(32, 0x42));
   EXPECT_TRUE(owed->last_address.empty());
   notice.partner_public_key.resize(31);
-  EXPECT_EQ(a->ImportUnpairNotice(notice).error().code, Errc::kInvalidInput);
+  EXPECT_EQ(a->pairing().ImportUnpairNotice(notice).error().code,
+            Errc::kInvalidInput);
 }
 
 }  // namespace

@@ -21,8 +21,8 @@ class RecoveryTest : public testing::PairedNodes {
   void SetUp() override {
     PairedNodes::SetUp();
     for (Node* n : {&a, &b}) {
-      ASSERT_TRUE((*n)->SetConsent(ConsentKind::kLists, true));
-      ASSERT_TRUE((*n)->SetConsent(ConsentKind::kNotes, true));
+      ASSERT_TRUE((*n)->edits().SetConsent(ConsentKind::kLists, true));
+      ASSERT_TRUE((*n)->edits().SetConsent(ConsentKind::kNotes, true));
     }
     FullExchange(a, b);
   }
@@ -47,7 +47,7 @@ class RecoveryTest : public testing::PairedNodes {
     n.Reopen();
   }
   static std::set<std::string> MyTexts(Node& n) {
-    auto s = n->CurrentState();
+    auto s = n->reader().CurrentState();
     EXPECT_TRUE(s.has_value());
     std::set<std::string> out;
     if (!s) return out;
@@ -57,56 +57,57 @@ class RecoveryTest : public testing::PairedNodes {
   }
   // One sync as two sessions would run it, with recovery when asked.
   static void SyncWithRecovery(Node& from, Node& to) {
-    auto out = from->Outbox(*to->ReceivedUpTo(), 1000, 1 << 20);
+    auto out = from->sync().Outbox(*to->sync().ReceivedUpTo(), 1000, 1 << 20);
     if (!out && out.error().code == Errc::kRollback) {
-      auto released = from->ReleasedUpTo();
+      auto released = from->sync().ReleasedUpTo();
       ASSERT_TRUE(released);
       for (std::uint64_t next = *released + 1;;) {
-        auto back = to->ReturnPartnerOps(next, 3, 1 << 20);
+        auto back = to->sync().ReturnPartnerOps(next, 3, 1 << 20);
         ASSERT_TRUE(back) << back.error().message;
         std::vector<ByteView> views(back->sealed_ops.begin(),
                                     back->sealed_ops.end());
-        auto taken = from->RecoverMine(views);
+        auto taken = from->sync().RecoverMine(views);
         ASSERT_TRUE(taken) << taken.error().message;
         next += *taken;
         if (!back->more) break;
       }
-      out = from->Outbox(*to->ReceivedUpTo(), 1000, 1 << 20);
+      out = from->sync().Outbox(*to->sync().ReceivedUpTo(), 1000, 1 << 20);
     }
     ASSERT_TRUE(out) << out.error().message;
-    ASSERT_TRUE(to->ApplyFromPartner(out->sealed_ops));
+    ASSERT_TRUE(ApplyFromPartner(to->sync(), out->sealed_ops));
   }
   static void Converge(Node& x, Node& y) {
     for (int i = 0; i < 4; ++i) {
       SyncWithRecovery(x, y);
       SyncWithRecovery(y, x);
     }
-    auto sx = x->SharedState(), sy = y->SharedState();
+    auto sx = x->reader().SharedState(), sy = y->reader().SharedState();
     ASSERT_TRUE(sx && sy);
-    EXPECT_EQ(Canonical(*sx, x->MeLow()), Canonical(*sy, y->MeLow()));
+    EXPECT_EQ(Canonical(*sx, x->pairing().MeLow()),
+              Canonical(*sy, y->pairing().MeLow()));
   }
 };
 
 TEST_F(RecoveryTest, ARestoredHomeTakesItsChangesBackAndBothConverge) {
-  auto before = a->AddWish("before the backup", 3);
-  ASSERT_TRUE(before && a->Share(*before));
+  auto before = a->edits().AddWish("before the backup", 3);
+  ASSERT_TRUE(before && a->edits().Share(*before));
   FullExchange(a, b);
   const std::string backup = dir.path() + "/backup";
   Backup(a, backup);
   // After the backup: a new wish and a note reach b, and a marks nothing.
-  auto lost = a->AddWish("made after the backup", 4);
-  ASSERT_TRUE(lost && a->Share(*lost));
-  ASSERT_TRUE(a->AddNote("a note after the backup"));
+  auto lost = a->edits().AddWish("made after the backup", 4);
+  ASSERT_TRUE(lost && a->edits().Share(*lost));
+  ASSERT_TRUE(a->edits().AddNote("a note after the backup"));
   FullExchange(a, b);
   ASSERT_EQ(PartnerTexts(b).size(), 3u);
   Restore(a, backup);
   // The restored a writes a new wish: its item number and its release
   // number are ones b already holds for other ops.
-  auto fresh = a->AddWish("made after the restore", 2);
-  ASSERT_TRUE(fresh && a->Share(*fresh));
+  auto fresh = a->edits().AddWish("made after the restore", 2);
+  ASSERT_TRUE(fresh && a->edits().Share(*fresh));
   EXPECT_EQ(fresh->n, lost->n);
   // The rollback is detected, never silent.
-  auto out = a->Outbox(*b->ReceivedUpTo(), 100, 1 << 20);
+  auto out = a->sync().Outbox(*b->sync().ReceivedUpTo(), 100, 1 << 20);
   ASSERT_FALSE(out);
   EXPECT_EQ(out.error().code, Errc::kRollback);
   EXPECT_NE(out.error().message.find("backup"), std::string::npos);
@@ -121,20 +122,20 @@ TEST_F(RecoveryTest, ARestoredHomeTakesItsChangesBackAndBothConverge) {
 
 TEST_F(RecoveryTest, APendingChangeThatLeftAfterTheBackupIsNotDoubled) {
   // A wish shared while b was not ready yet: pending at the backup.
-  ASSERT_TRUE(b->SetConsent(ConsentKind::kLists, false));
+  ASSERT_TRUE(b->edits().SetConsent(ConsentKind::kLists, false));
   FullExchange(a, b);
-  auto wish = a->AddWish("pending at the backup", 3);
-  ASSERT_TRUE(wish && a->Share(*wish));
+  auto wish = a->edits().AddWish("pending at the backup", 3);
+  ASSERT_TRUE(wish && a->edits().Share(*wish));
   const std::string backup = dir.path() + "/backup";
   Backup(a, backup);
-  ASSERT_TRUE(b->SetConsent(ConsentKind::kLists, true));
+  ASSERT_TRUE(b->edits().SetConsent(ConsentKind::kLists, true));
   FullExchange(a, b);  // now it leaves
   ASSERT_EQ(PartnerTexts(b), std::set<std::string>{"pending at the backup"});
   Restore(a, backup);
   Converge(a, b);
   EXPECT_EQ(MyTexts(a), std::set<std::string>{"pending at the backup"});
   EXPECT_EQ(PartnerTexts(b), std::set<std::string>{"pending at the backup"});
-  auto counts = a->Counts();
+  auto counts = a->reader().Counts();
   ASSERT_TRUE(counts);
   EXPECT_EQ(counts->unreleased_ops, 0u);
 }
@@ -142,12 +143,12 @@ TEST_F(RecoveryTest, APendingChangeThatLeftAfterTheBackupIsNotDoubled) {
 TEST_F(RecoveryTest, WhenThePartnerRolledBackItRecoversFromMe) {
   const std::string backup = dir.path() + "/backup-b";
   Backup(b, backup);
-  auto wish = b->AddWish("b's wish after its backup", 3);
-  ASSERT_TRUE(wish && b->Share(*wish));
+  auto wish = b->edits().AddWish("b's wish after its backup", 3);
+  ASSERT_TRUE(wish && b->edits().Share(*wish));
   FullExchange(a, b);
   Restore(b, backup);
-  auto other = b->AddWish("b's wish after its restore", 2);
-  ASSERT_TRUE(other && b->Share(*other));
+  auto other = b->edits().AddWish("b's wish after its restore", 2);
+  ASSERT_TRUE(other && b->edits().Share(*other));
   Converge(b, a);
   EXPECT_EQ(PartnerTexts(a),
             (std::set<std::string>{"b's wish after its backup",
@@ -155,13 +156,13 @@ TEST_F(RecoveryTest, WhenThePartnerRolledBackItRecoversFromMe) {
 }
 
 TEST_F(RecoveryTest, ALostWalTailIsRecovered) {
-  auto wish = a->AddWish("kept", 3);
-  ASSERT_TRUE(wish && a->Share(*wish));
+  auto wish = a->edits().AddWish("kept", 3);
+  ASSERT_TRUE(wish && a->edits().Share(*wish));
   FullExchange(a, b);
   // Snapshot a's files while its connection holds the WAL open, as a crash
   // leaves them, then lose the WAL's last frames.
-  auto lost = a->AddWish("in the lost tail", 3);
-  ASSERT_TRUE(lost && a->Share(*lost));
+  auto lost = a->edits().AddWish("in the lost tail", 3);
+  ASSERT_TRUE(lost && a->edits().Share(*lost));
   const std::string snap = dir.path() + "/snap";
   fs::create_directories(snap);
   fs::copy_file(a.path, snap + "/db");

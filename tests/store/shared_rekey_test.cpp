@@ -22,27 +22,28 @@ class SharedRekeyTest : public testing::PairedNodes {
   // One of each kind of sealed value on `a`.
   void FillA() {
     for (Node* n : {&a, &b}) {
-      ASSERT_TRUE((*n)->SetConsent(ConsentKind::kLists, true));
-      ASSERT_TRUE((*n)->SetConsent(ConsentKind::kNotes, true));
+      ASSERT_TRUE((*n)->edits().SetConsent(ConsentKind::kLists, true));
+      ASSERT_TRUE((*n)->edits().SetConsent(ConsentKind::kNotes, true));
     }
-    auto wish = a->AddWish("a shared wish of a", 3);
+    auto wish = a->edits().AddWish("a shared wish of a", 3);
     ASSERT_TRUE(wish);
-    ASSERT_TRUE(a->Share(*wish));
-    ASSERT_TRUE(a->AddWish("a draft of a", 2));  // never leaves
-    ASSERT_TRUE(a->AddNote("a note from a"));
-    auto b_wish = b->AddWish("a wish of b", 4);
-    ASSERT_TRUE(b_wish && b->Share(*b_wish));
-    auto b_give = b->AddGive("a give of b", GiveSize::kSmall, {}, {});
-    ASSERT_TRUE(b_give && b->Share(*b_give));
+    ASSERT_TRUE(a->edits().Share(*wish));
+    ASSERT_TRUE(a->edits().AddWish("a draft of a", 2));  // never leaves
+    ASSERT_TRUE(a->edits().AddNote("a note from a"));
+    auto b_wish = b->edits().AddWish("a wish of b", 4);
+    ASSERT_TRUE(b_wish && b->edits().Share(*b_wish));
+    auto b_give = b->edits().AddGive("a give of b", GiveSize::kSmall, {}, {});
+    ASSERT_TRUE(b_give && b->edits().Share(*b_give));
     FullExchange(a, b);
     partner_wish_ = ItemId{kPartner, b_wish->n};
-    ASSERT_TRUE(a->AnswerPrivately(partner_wish_, PrivateAnswer::kNo));
-    ASSERT_TRUE(a->Respond(ItemId{kPartner, b_give->n}, Progress::kChosen));
-    ASSERT_TRUE(a->SetPartnerAddress("192.0.2.7:47470"));
+    ASSERT_TRUE(a->edits().AnswerPrivately(partner_wish_, PrivateAnswer::kNo));
+    ASSERT_TRUE(
+        a->edits().Respond(ItemId{kPartner, b_give->n}, Progress::kChosen));
+    ASSERT_TRUE(a->pairing().SetPartnerAddress("192.0.2.7:47470"));
   }
   // What `a` shows, as one comparable string.
   std::string View() {
-    auto state = a->CurrentState();
+    auto state = a->reader().CurrentState();
     EXPECT_TRUE(state) << state.error().message;
     std::string out;
     if (!state) return out;
@@ -51,14 +52,14 @@ class SharedRekeyTest : public testing::PairedNodes {
              item.text + " " + std::to_string(static_cast<int>(item.progress)) +
              "\n";
     }
-    auto answer = a->PrivateAnswerFor(partner_wish_);
+    auto answer = a->reader().PrivateAnswerFor(partner_wish_);
     EXPECT_TRUE(answer) << answer.error().message;
     out += "answer " +
            std::to_string(answer && *answer ? static_cast<int>(**answer) : -1);
-    auto partner = a->Partner();
+    auto partner = a->pairing().Partner();
     EXPECT_TRUE(partner && *partner);
     if (partner && *partner) out += " at " + (*partner)->last_address;
-    auto pair_secret = a->PairSecret();
+    auto pair_secret = a->pairing().PairSecret();
     EXPECT_TRUE(pair_secret) << pair_secret.error().message;
     if (pair_secret) out += pair_secret->Equals(secret) ? " same" : " other";
     return out;
@@ -87,21 +88,22 @@ TEST_F(SharedRekeyTest, ValuesOpenUnderTheNewKeyOnlyAndSyncGoesOn) {
 
   // Under the old key nothing opens any more.
   ReopenA(old_key);
-  EXPECT_FALSE(a->CurrentState());
-  EXPECT_FALSE(a->PairSecret());
-  EXPECT_FALSE(a->Partner());
+  EXPECT_FALSE(a->reader().CurrentState());
+  EXPECT_FALSE(a->pairing().PairSecret());
+  EXPECT_FALSE(a->pairing().Partner());
   // The answer's row id is keyed too: under the old key it is not even
   // found, let alone opened.
-  auto old_answer = a->PrivateAnswerFor(partner_wish_);
+  auto old_answer = a->reader().PrivateAnswerFor(partner_wish_);
   EXPECT_FALSE(old_answer && *old_answer);
-  EXPECT_FALSE(a->Preview());  // the gate's MACs no longer check either
+  EXPECT_FALSE(
+      a->reader().Preview());  // the gate's MACs no longer check either
 
   // The pair secret is the same, so both directions still sync.
   ReopenA(new_key);
-  auto wish = a->AddWish("a wish after the rekey", 1);
-  ASSERT_TRUE(wish && a->Share(*wish));
-  auto b_wish = b->AddWish("b after the rekey", 1);
-  ASSERT_TRUE(b_wish && b->Share(*b_wish));
+  auto wish = a->edits().AddWish("a wish after the rekey", 1);
+  ASSERT_TRUE(wish && a->edits().Share(*wish));
+  auto b_wish = b->edits().AddWish("b after the rekey", 1);
+  ASSERT_TRUE(b_wish && b->edits().Share(*b_wish));
   FullExchange(a, b);
   EXPECT_TRUE(PartnerTexts(b).contains("a wish after the rekey"));
   EXPECT_TRUE(PartnerTexts(a).contains("b after the rekey"));
@@ -137,7 +139,7 @@ TEST_F(SharedRekeyTest, AStoreTheCurrentKeyDoesNotOpenIsLeftAlone) {
 TEST_F(SharedRekeyTest, AnEmptyStoreRekeys) {
   Node fresh = testing::MakeNode(dir.path(), "fresh");
   ASSERT_TRUE(fresh->Rekey(crypto::Secret::Random(32)));
-  auto wish = fresh->AddWish("after", 1);
+  auto wish = fresh->edits().AddWish("after", 1);
   EXPECT_TRUE(wish);
 }
 

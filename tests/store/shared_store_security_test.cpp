@@ -66,22 +66,23 @@ TEST(SharedStoreSecurityTest, WithdrawnItemLeavesNoTraceInEitherStore) {
   Node b = MakeNode(dir_b.path(), "shared");
   testing::Pair(a, b);
   for (Node* n : {&a, &b}) {
-    ASSERT_TRUE((*n)->SetConsent(ConsentKind::kLists, true));
-    ASSERT_TRUE((*n)->SetConsent(ConsentKind::kNotes, true));
+    ASSERT_TRUE((*n)->edits().SetConsent(ConsentKind::kLists, true));
+    ASSERT_TRUE((*n)->edits().SetConsent(ConsentKind::kNotes, true));
   }
   FullExchange(a, b);
   const std::string marker = inch::test::RandomMarker("WISH");
   const std::string marker2 = inch::test::RandomMarker("EDIT");
   const std::string keep = inch::test::RandomMarker("KEEP");
-  auto w = a->AddWish("I would love " + marker, 5);
-  ASSERT_TRUE(w && a->Share(*w));
-  ASSERT_TRUE(a->Edit(*w, "now " + marker2, std::nullopt, std::nullopt));
-  auto k = a->AddWish(keep, 2);
-  ASSERT_TRUE(k && a->Share(*k));
-  auto note = a->AddNote("note " + marker);
+  auto w = a->edits().AddWish("I would love " + marker, 5);
+  ASSERT_TRUE(w && a->edits().Share(*w));
+  ASSERT_TRUE(
+      a->edits().Edit(*w, "now " + marker2, std::nullopt, std::nullopt));
+  auto k = a->edits().AddWish(keep, 2);
+  ASSERT_TRUE(k && a->edits().Share(*k));
+  auto note = a->edits().AddNote("note " + marker);
   ASSERT_TRUE(note);
   FullExchange(a, b);
-  ASSERT_EQ(b->CurrentState()->items.size(), 3u);
+  ASSERT_EQ(b->reader().CurrentState()->items.size(), 3u);
   // Encrypted at rest: no marker in any encoding, even before withdrawal.
   for (const auto& m : {marker, marker2, keep}) {
     EXPECT_TRUE(inch::test::FindMarkerInTree(dir_a.path(), m).empty());
@@ -96,10 +97,10 @@ TEST(SharedStoreSecurityTest, WithdrawnItemLeavesNoTraceInEitherStore) {
   EXPECT_TRUE(InAnyFile(dir_a.path(), blobs_a[0]));
   EXPECT_TRUE(InAnyFile(dir_b.path(), blobs_b[0]));
 
-  ASSERT_TRUE(a->Withdraw(*w));
-  ASSERT_TRUE(a->Withdraw(*note));
+  ASSERT_TRUE(a->edits().Withdraw(*w));
+  ASSERT_TRUE(a->edits().Withdraw(*note));
   FullExchange(a, b);
-  EXPECT_EQ(b->CurrentState()->items.size(), 1u);
+  EXPECT_EQ(b->reader().CurrentState()->items.size(), 1u);
   for (const auto& blob : blobs_a) EXPECT_FALSE(InAnyFile(dir_a.path(), blob));
   for (const auto& blob : blobs_b) EXPECT_FALSE(InAnyFile(dir_b.path(), blob));
   for (const auto& blob : note_a) EXPECT_FALSE(InAnyFile(dir_a.path(), blob));
@@ -107,8 +108,8 @@ TEST(SharedStoreSecurityTest, WithdrawnItemLeavesNoTraceInEitherStore) {
   a.Reopen();
   b.Reopen();
   for (const auto& blob : blobs_b) EXPECT_FALSE(InAnyFile(dir_b.path(), blob));
-  EXPECT_EQ(b->CurrentState()->items.size(), 1u);
-  EXPECT_EQ(b->CurrentState()->items.begin()->second.text, keep);
+  EXPECT_EQ(b->reader().CurrentState()->items.size(), 1u);
+  EXPECT_EQ(b->reader().CurrentState()->items.begin()->second.text, keep);
 }
 
 TEST(SharedStoreSecurityTest, PairSecretAndAddressAreSealed) {
@@ -118,7 +119,7 @@ TEST(SharedStoreSecurityTest, PairSecretAndAddressAreSealed) {
   Node b = MakeNode(dir.path(), "b");
   crypto::Secret secret = testing::Pair(a, b);
   const std::string addr = inch::test::RandomMarker("ADDR");
-  ASSERT_TRUE(a->SetPartnerAddress(addr));
+  ASSERT_TRUE(a->pairing().SetPartnerAddress(addr));
   std::string raw(reinterpret_cast<const char*>(secret.data()), secret.size());
   EXPECT_FALSE(InAnyFile(dir.path(), raw));
   EXPECT_TRUE(inch::test::FindMarkerInTree(dir.path(), addr).empty());

@@ -44,8 +44,10 @@ class Sim {
     // Half the cases start with both partners ready, so lists really flow.
     if (R(2)) {
       for (auto& n : n_) {
-        INCH_CHECK(n->SetConsent(ConsentKind::kLists, true).has_value());
-        INCH_CHECK(n->SetConsent(ConsentKind::kNotes, true).has_value());
+        INCH_CHECK(
+            n->edits().SetConsent(ConsentKind::kLists, true).has_value());
+        INCH_CHECK(
+            n->edits().SetConsent(ConsentKind::kNotes, true).has_value());
       }
     }
   }
@@ -59,7 +61,7 @@ class Sim {
 
   void RandomChange(int x) {
     Node& node = n_[x];
-    auto st = node->CurrentState();
+    auto st = node->reader().CurrentState();
     ASSERT_TRUE(st) << st.error().message;
     std::vector<ItemId> mine, mine_items, their_wishes, their_gives, any_items;
     for (const auto& [id, item] : st->items) {
@@ -76,10 +78,10 @@ class Sim {
     switch (R(11)) {
       case 0:
       case 1: {
-        auto id = node->AddWish(text, static_cast<int>(1 + R(5)));
+        auto id = node->edits().AddWish(text, static_cast<int>(1 + R(5)));
         ASSERT_TRUE(id);
         if (R(2)) {
-          ASSERT_TRUE(node->Share(*id));
+          ASSERT_TRUE(node->edits().Share(*id));
         }
         break;
       }
@@ -87,38 +89,39 @@ class Sim {
         std::optional<ItemId> for_wish, smaller;
         if (auto* w = Pick(their_wishes); w && R(2)) for_wish = *w;
         if (auto* s = Pick(any_items); s && R(3) == 0) smaller = *s;
-        auto id = node->AddGive(text, static_cast<GiveSize>(1 + R(3)), for_wish,
-                                smaller);
+        auto id = node->edits().AddGive(text, static_cast<GiveSize>(1 + R(3)),
+                                        for_wish, smaller);
         ASSERT_TRUE(id);
         if (R(2)) {
-          ASSERT_TRUE(node->Share(*id));
+          ASSERT_TRUE(node->edits().Share(*id));
         }
         break;
       }
       case 3:
         if (auto* id = Pick(mine_items)) {
           const bool wish = st->items.at(*id).kind == ItemKind::kWish;
-          auto s = wish
-                       ? node->Edit(*id, text, static_cast<int>(1 + R(5)),
-                                    std::nullopt)
-                       : node->Edit(*id, text, std::nullopt, GiveSize::kMedium);
+          auto s =
+              wish ? node->edits().Edit(*id, text, static_cast<int>(1 + R(5)),
+                                        std::nullopt)
+                   : node->edits().Edit(*id, text, std::nullopt,
+                                        GiveSize::kMedium);
           ASSERT_TRUE(s) << s.error().message;
         }
         break;
       case 4:
       case 5:
         if (auto* id = Pick(mine_items)) {
-          ASSERT_TRUE(node->Share(*id));
+          ASSERT_TRUE(node->edits().Share(*id));
         }
         break;
       case 6:
         if (auto* id = Pick(mine); id && R(2)) {
-          ASSERT_TRUE(node->Withdraw(*id));
+          ASSERT_TRUE(node->edits().Withdraw(*id));
         }
         break;
       case 7:
         if (R(2)) {
-          ASSERT_TRUE(node->SetConsent(
+          ASSERT_TRUE(node->edits().SetConsent(
               R(2) ? ConsentKind::kLists : ConsentKind::kNotes, R(4) != 0));
         }
         break;
@@ -126,11 +129,11 @@ class Sim {
         if (auto* id = Pick(their_gives)) {
           const auto p = R(3);
           if (p == 2) {
-            ASSERT_TRUE(node->MarkThanked(*id));
+            ASSERT_TRUE(node->edits().MarkThanked(*id));
           } else {
             // A step back is refused; anything else must succeed.
-            auto s =
-                node->Respond(*id, p ? Progress::kDone : Progress::kChosen);
+            auto s = node->edits().Respond(
+                *id, p ? Progress::kDone : Progress::kChosen);
             if (!s) {
               ASSERT_EQ(s.error().code, Errc::kInvalidInput);
             }
@@ -138,11 +141,11 @@ class Sim {
         }
         break;
       case 9:
-        ASSERT_TRUE(node->AddNote(text));
+        ASSERT_TRUE(node->edits().AddNote(text));
         break;
       case 10:
         if (auto* w = Pick(their_wishes)) {
-          ASSERT_TRUE(node->AnswerPrivately(
+          ASSERT_TRUE(node->edits().AnswerPrivately(
               *w, R(2) ? PrivateAnswer::kNo : PrivateAnswer::kNotYet));
         }
         break;
@@ -153,10 +156,10 @@ class Sim {
   void LossyExchange(int from) {
     Node& src = n_[from];
     Node& dst = n_[1 - from];
-    auto have = dst->ReceivedUpTo();
+    auto have = dst->sync().ReceivedUpTo();
     ASSERT_TRUE(have);
     const std::uint64_t stale = std::min<std::uint64_t>(*have, R(3));
-    auto out = src->Outbox(*have - stale, 1 + R(6), 64 + R(4096));
+    auto out = src->sync().Outbox(*have - stale, 1 + R(6), 64 + R(4096));
     ASSERT_TRUE(out) << out.error().message;
     std::vector<Bytes> batch = out->sealed_ops;
     const auto mode = R(6);
@@ -169,14 +172,14 @@ class Sim {
     if (mode == 2 && !batch.empty()) batch.push_back(batch[R(batch.size())]);
     if (mode == 3 && !batch.empty()) batch.insert(batch.begin(), batch.back());
     if (mode == 3 && batch.size() > 1) may_fail = true;  // moved forward
-    auto r = dst->ApplyFromPartner(batch);
+    auto r = ApplyFromPartner(dst->sync(), batch);
     if (!r) {
       ASSERT_TRUE(may_fail) << r.error().message;
       ASSERT_EQ(r.error().code, Errc::kProtocol);
-      ASSERT_EQ(*dst->ReceivedUpTo(), *have);  // nothing applied
+      ASSERT_EQ(*dst->sync().ReceivedUpTo(), *have);  // nothing applied
     }
     if (mode == 4) {
-      ASSERT_TRUE(dst->ApplyFromPartner(batch));  // a replayed batch
+      ASSERT_TRUE(ApplyFromPartner(dst->sync(), batch));  // a replayed batch
     }
   }
 
@@ -217,16 +220,17 @@ class Sim {
 
   void CheckConverged() {
     FullExchange(n_[0], n_[1]);
-    auto a = n_[0]->SharedState();
-    auto b = n_[1]->SharedState();
+    auto a = n_[0]->reader().SharedState();
+    auto b = n_[1]->reader().SharedState();
     ASSERT_TRUE(a && b);
-    const std::string ca = Canonical(*a, n_[0]->MeLow());
-    const std::string cb = Canonical(*b, n_[1]->MeLow());
+    const std::string ca = Canonical(*a, n_[0]->pairing().MeLow());
+    const std::string cb = Canonical(*b, n_[1]->pairing().MeLow());
     ASSERT_EQ(ca, cb);
     items_seen += a->items.size();
     // Nothing is left to send on either side.
     for (int x = 0; x < 2; ++x) {
-      auto out = n_[x]->Outbox(*n_[1 - x]->ReceivedUpTo(), 10, 1 << 20);
+      auto out =
+          n_[x]->sync().Outbox(*n_[1 - x]->sync().ReceivedUpTo(), 10, 1 << 20);
       ASSERT_TRUE(out);
       ASSERT_TRUE(out->sealed_ops.empty());
     }

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -54,6 +55,20 @@ struct Node {
     INCH_CHECK(s.has_value());
     store = std::move(*s);
   }
+
+  // An attacker with the disk and not the key: runs `sql` on shared.db
+  // with the store closed (the edit must change something), then reopens.
+  void EditWithoutKey(const std::string& sql) {
+    store.reset();
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+    char* err = nullptr;
+    ASSERT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err), SQLITE_OK)
+        << (err ? err : "");
+    EXPECT_GT(sqlite3_total_changes(db), 0) << "the edit changed nothing";
+    sqlite3_close(db);
+    Reopen();
+  }
 };
 
 inline Node MakeNode(const std::string& dir, const std::string& name) {
@@ -70,8 +85,8 @@ inline Node MakeNode(const std::string& dir, const std::string& name) {
 
 inline crypto::Secret Pair(Node& a, Node& b) {
   crypto::Secret secret = crypto::Secret::Random(32);
-  INCH_CHECK(a->SetPartner(b.pk, secret).has_value());
-  INCH_CHECK(b->SetPartner(a.pk, secret).has_value());
+  INCH_CHECK(a->pairing().SetPartner(b.pk, secret).has_value());
+  INCH_CHECK(b->pairing().SetPartner(a.pk, secret).has_value());
   return secret;
 }
 
@@ -79,11 +94,11 @@ inline crypto::Secret Pair(Node& a, Node& b) {
 inline std::size_t Send(Node& from, Node& to, std::size_t batch = 64) {
   std::size_t applied = 0;
   for (;;) {
-    auto have = to->ReceivedUpTo();
+    auto have = to->sync().ReceivedUpTo();
     INCH_CHECK(have.has_value());
-    auto out = from->Outbox(*have, batch, 1 << 20);
+    auto out = from->sync().Outbox(*have, batch, 1 << 20);
     INCH_CHECK(out.has_value());
-    auto r = to->ApplyFromPartner(out->sealed_ops);
+    auto r = ApplyFromPartner(to->sync(), out->sealed_ops);
     INCH_CHECK(r.has_value());
     applied += r->applied;
     if (!out->more) return applied;
@@ -101,7 +116,7 @@ inline void FullExchange(Node& a, Node& b) {
 
 // The partner's item texts as `n` holds them.
 inline std::set<std::string> PartnerTexts(Node& n) {
-  auto s = n->CurrentState();
+  auto s = n->reader().CurrentState();
   EXPECT_TRUE(s.has_value());
   std::set<std::string> out;
   if (!s) return out;

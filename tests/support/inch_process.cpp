@@ -21,14 +21,14 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+}  // namespace
+
 std::vector<char*> CStrings(std::vector<std::string>& v) {
   std::vector<char*> out;
   for (auto& s : v) out.push_back(s.data());
   out.push_back(nullptr);
   return out;
 }
-
-}  // namespace
 
 pid_t SpawnProcess(const std::string& binary,
                    const std::vector<std::string>& args, const EnvVars& env,

@@ -22,6 +22,10 @@ struct RunResult {
 
 using EnvVars = std::map<std::string, std::string>;
 
+// execve's argv/envp view of `v`: pointers into its strings, then nullptr
+// (valid while `v` lives and is not changed).
+std::vector<char*> CStrings(std::vector<std::string>& v);
+
 // Runs `binary` with `args` in exactly the environment `env` (nothing is
 // inherited), feeding `stdin_text` on a pipe (so stdin is never a
 // terminal). Kills the process and returns exit_code -1 with "timed out"
