@@ -17,6 +17,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <chrono>
 #include <exception>
 #include <string>
 
@@ -49,5 +50,20 @@ struct LogCompletion {
     }
   }
 };
+
+// Waits on `timer` until `at`, or until someone cancels the timer to wake
+// the waiter early (not an error: the caller re-checks its state either
+// way).
+inline awaitable<void> SleepUntil(asio::steady_timer& timer,
+                                  std::chrono::steady_clock::time_point at) {
+  timer.expires_at(at);
+  boost::system::error_code ec;
+  co_await timer.async_wait(asio::redirect_error(use_awaitable, ec));
+}
+
+inline awaitable<void> Sleep(asio::steady_timer& timer,
+                             std::chrono::steady_clock::duration d) {
+  co_await SleepUntil(timer, std::chrono::steady_clock::now() + d);
+}
 
 }  // namespace inch::net

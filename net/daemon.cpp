@@ -11,7 +11,7 @@
 #include <cstring>
 
 #include "net/client.hpp"
-#include "net/secure_channel.hpp"
+#include "net/daemon_incoming.hpp"
 
 namespace inch::net {
 namespace {
@@ -35,6 +35,26 @@ bool BatchTouchesStore(const char* buf, std::size_t n,
   return false;
 }
 
+// Who the partner is and where it was last seen, as one comparable string
+// ("unpaired" when there is none).
+std::string PartnerFingerprint(store::PartnerLink& port) {
+  auto partner = port.Partner();
+  if (!partner) return "unreadable";
+  if (!*partner) return "unpaired";
+  return ToHex((*partner)->public_key) + "@" + (*partner)->last_address;
+}
+
+// A live session's options: the daemon keeps it open, pings and listens.
+SyncOptions LiveSessionOptions(const DaemonConfig& config,
+                               std::uint16_t listen_port) {
+  SyncOptions options;
+  options.live = true;
+  options.listen_port = listen_port;
+  options.idle_timeout = config.idle_timeout;
+  options.ping_interval = config.ping_interval;
+  return options;
+}
+
 }  // namespace
 
 Daemon::Daemon(asio::io_context& io, DaemonConfig config)
@@ -45,30 +65,6 @@ Daemon::Daemon(asio::io_context& io, DaemonConfig config)
       all_done_(io),
       policy_(config_.initial_backoff, config_.ping_interval) {}
 
-void Daemon::LoopEnded() {
-  --loops_running_;
-  all_done_.cancel();
-}
-
-SyncOptions Daemon::SessionOptions() const {
-  SyncOptions options;
-  options.live = true;
-  options.listen_port = acceptor_.local_endpoint().port();
-  options.idle_timeout = config_.idle_timeout;
-  options.ping_interval = config_.ping_interval;
-  return options;
-}
-
-void Daemon::LogStateChange(const std::string& state,
-                            const std::string& message) {
-  if (state == dial_state_) {
-    spdlog::debug("{}", message);
-    return;
-  }
-  dial_state_ = state;
-  if (!message.empty()) spdlog::info("{}", message);
-}
-
 awaitable<bool> Daemon::OpenWatchStore() {
   // A read-only or full home fails here: wait and try again, so that the
   // daemon recovers by itself once the home is writable.
@@ -78,10 +74,10 @@ awaitable<bool> Daemon::OpenWatchStore() {
     if (store) {
       watch_store_ = std::move(*store);
       if (auto c = watch_store_->LocalChangeCounter()) last_counter_ = *c;
-      LogStateChange("", "the shared store is open again");
+      state_log_.Note("", "the shared store is open again");
       co_return true;
     }
-    LogStateChange(
+    state_log_.Note(
         "store: " + store.error().message,
         "cannot open the shared store in " + config_.watch_dir + " (" +
             store.error().message +
@@ -115,7 +111,7 @@ awaitable<Status> Daemon::Run() {
   inotify_.emplace(io_, fd);
 
   if (!co_await OpenWatchStore()) co_return Status{};  // stopped meanwhile
-  dial_state_.clear();
+  state_log_.Reset();
   if (config_.announce &&
       acceptor_.local_endpoint().address().is_unspecified()) {
     presence_ = std::make_unique<PresenceFollower>(
@@ -130,7 +126,8 @@ awaitable<Status> Daemon::Run() {
     ++loops_running_;
     asio::co_spawn(io_, std::move(loop), [this, name](std::exception_ptr e) {
       LogCompletion{name}(e);
-      LoopEnded();
+      --loops_running_;
+      all_done_.cancel();
     });
   };
   spawn(AcceptLoop(), "accept loop");
@@ -150,52 +147,23 @@ void Daemon::Stop() {
   acceptor_.close(ec);
   if (inotify_) inotify_->close(ec);
   if (presence_) presence_->Stop();
-  if (session_) session_->Stop();
+  if (auto* session = slot_.get()) session->Stop();
   for (auto& weak : unauthenticated_) {
     if (auto conn = weak.lock()) conn->Close();
   }
   dial_wake_.cancel();
 }
 
-awaitable<void> Daemon::Sleep(asio::steady_timer& timer,
-                              std::chrono::milliseconds duration) {
-  co_await SleepUntil(timer, Clock::now() + duration);
-}
-
-awaitable<void> Daemon::SleepUntil(asio::steady_timer& timer,
-                                   Clock::time_point at) {
-  timer.expires_at(at);
-  boost::system::error_code ec;
-  co_await timer.async_wait(asio::redirect_error(use_awaitable, ec));
-}
-
-DialPolicy::Slot Daemon::CurrentSlot() const {
-  return {session_outgoing_, session_since_, session_->last_heard()};
-}
-
 bool Daemon::Replaces(bool incoming_live) {
-  if (!session_) return true;
+  if (slot_.empty()) return true;
   Bytes partner_key;
-  if (incoming_live && session_outgoing_) {  // maybe a race: who dialled
+  if (incoming_live && slot_.outgoing()) {  // maybe a race: who dialled
     if (auto partner = watch_store_->Partner(); partner && *partner)
       partner_key = (*partner)->public_key;
   }
-  return policy_.Replaces(CurrentSlot(), incoming_live,
+  return policy_.Replaces(slot_.ForPolicy(), incoming_live,
                           config_.identity->public_key, partner_key,
                           Clock::now());
-}
-
-void Daemon::TakeSlot(std::shared_ptr<SyncSession> session, bool outgoing) {
-  if (session_) {
-    spdlog::info(
-        "the partner connected again from {}: the session with {} was stale "
-        "and is replaced",
-        session->peer(), session_->peer());
-    session_->Stop();
-  }
-  session_ = std::move(session);
-  session_outgoing_ = outgoing;
-  session_since_ = Clock::now();
 }
 
 awaitable<void> Daemon::AcceptLoop() {
@@ -232,97 +200,37 @@ awaitable<void> Daemon::AcceptLoop() {
 awaitable<void> Daemon::HandleIncoming(tcp::socket socket) {
   auto conn = Connection::Create(std::move(socket));
   unauthenticated_.push_back(conn);
-  auto done_pending = [&] {
-    std::erase_if(unauthenticated_, [&](auto& w) { return w.lock() == conn; });
-  };
-  std::string peer = conn->peer();
-  // Candidates: the pinned partner, and an old partner still owed an
-  // unpair notice. The secrets live in this frame until the handshake ends.
-  // They come from the long-lived watch handle: a stranger's connection
-  // opens no database.
-  std::vector<PeerKeys> candidates;
-  std::optional<crypto::Secret> pair_secret;
-  auto partner = watch_store_->Partner();
-  if (partner && *partner) {
-    if (auto s = watch_store_->PairSecret()) {
-      pair_secret = std::move(*s);
-      candidates.push_back({&config_.identity->secret_key,
-                            (*partner)->public_key, &*pair_secret});
-    }
-  }
-  std::optional<store::UnpairNotice> pending;
-  if (auto p = watch_store_->OwedUnpairNotice(); p && *p) {
-    pending = std::move(**p);
-    candidates.push_back({&config_.identity->secret_key,
-                          pending->partner_public_key, &pending->pair_secret});
-  }
-  if (candidates.empty()) {
-    spdlog::info("closed a connection from {}: not paired", peer);
-    done_pending();
-    conn->Close();
-    co_return;
-  }
-  std::size_t matched = 0;
-  auto channel = co_await SecureChannel::Accept(conn, candidates, &matched);
-  if (!channel) {
-    done_pending();
-    spdlog::info("handshake failed from {}", peer);
-    co_return;
-  }
-  // Liveness: the dialer's first transport frame, under the handshake
-  // deadline. A replayed first message cannot produce it.
-  conn->SetDeadline(kHandshakeTimeout);
-  auto first = co_await (*channel)->Receive();
-  done_pending();
-  if (!first || !first->has_hello()) {
-    spdlog::info(
-        "closed a connection from {}: it completed the handshake but sent "
-        "no Hello (a replayed recording, or a vanished peer)",
-        peer);
-    conn->Close();
-    co_return;
-  }
-  conn->ClearDeadline();
-  if (pending && matched == candidates.size() - 1) {
-    if (auto st = co_await SendUnpairNotice(**channel); st) {
-      (void)watch_store_->ForgetUnpairNotice(pending->partner_public_key);
-      spdlog::info("told the old partner at {} that we unpaired", peer);
-    }
-    co_return;
-  }
-  if (stopped_ || (session_ && !Replaces(first->hello().live()))) {
+  const std::string peer = conn->peer();
+  auto incoming =
+      co_await AuthenticateIncoming(conn, *watch_store_, *config_.identity);
+  std::erase_if(unauthenticated_, [&](auto& w) { return w.lock() == conn; });
+  if (!incoming) co_return;
+  auto& channel = incoming->channel;
+  if (stopped_ ||
+      (!slot_.empty() && !Replaces(incoming->hello.hello().live()))) {
     spdlog::info("refused a second session from {}", peer);
-    proto::WireMessage busy;
-    busy.mutable_busy();
-    if (co_await (*channel)->Send(busy)) {  // best effort: the reason
-      // Read until the peer closes (it does on Busy), so that closing with
-      // frames unread sends no reset that could overtake the Busy.
-      conn->ShutdownSend();
-      conn->SetDeadline(std::chrono::seconds(2));
-      while (co_await (*channel)->Receive()) {
-      }
-    }
-    conn->Close();
+    co_await RefuseAsBusy(*channel);
     co_return;
   }
   // The session gets its own handle (opened only now, for the partner).
   auto store = config_.open_store();
   if (!store) {
-    LogStateChange("store: " + store.error().message,
-                   "cannot open the shared store for the partner's session (" +
-                       store.error().message +
-                       "): is the disk full or the folder read-only?");
-    (*channel)->connection().Close();
+    state_log_.Note("store: " + store.error().message,
+                    "cannot open the shared store for the partner's session (" +
+                        store.error().message +
+                        "): is the disk full or the folder read-only?");
+    channel->connection().Close();
     policy_.AttemptEnded(false, Clock::now());
     co_return;
   }
-  auto session = std::make_shared<SyncSession>(std::move(*channel), **store,
-                                               SessionOptions());
-  session->SetFirstMessage(std::move(*first));
-  TakeSlot(session, /*outgoing=*/false);
+  auto session = std::make_shared<SyncSession>(
+      std::move(channel), **store,
+      LiveSessionOptions(config_, acceptor_.local_endpoint().port()));
+  session->SetFirstMessage(std::move(incoming->hello));
+  slot_.Take(session, /*outgoing=*/false, Clock::now());
   spdlog::info("partner connected from {}", peer);
   auto result = co_await session->Run();
-  if (session_ == session) session_.reset();
+  slot_.Release(session);
 
   const bool converged = result && result->converged;
   if (result) {
@@ -338,7 +246,7 @@ awaitable<void> Daemon::HandleIncoming(tcp::socket socket) {
 
 awaitable<void> Daemon::DialLoop() {
   while (!stopped_) {
-    if (session_) {
+    if (!slot_.empty()) {
       co_await Sleep(dial_wake_, std::chrono::hours(1));
       continue;
     }
@@ -348,10 +256,10 @@ awaitable<void> Daemon::DialLoop() {
     }
     auto store = config_.open_store();
     if (!store) {
-      LogStateChange("store: " + store.error().message,
-                     "cannot open the shared store (" + store.error().message +
-                         "): is the disk full or the folder read-only? will "
-                         "keep trying");
+      state_log_.Note("store: " + store.error().message,
+                      "cannot open the shared store (" + store.error().message +
+                          "): is the disk full or the folder read-only? will "
+                          "keep trying");
       policy_.AttemptEnded(false, Clock::now());
       continue;
     }
@@ -376,7 +284,7 @@ awaitable<void> Daemon::DialLoop() {
       // Not paired or no address yet: the partner will dial us, or a
       // change to the shared store (pairing) wakes this loop.
       spdlog::info("no partner address to dial: waiting to be dialled");
-      wait_fingerprint_ = PartnerFingerprint();
+      wait_fingerprint_ = PartnerFingerprint(*watch_store_);
       store->reset();  // closed before the wait, not during it
       waiting_for_partner_ = true;
       co_await Sleep(dial_wake_, std::chrono::minutes(5));
@@ -386,19 +294,20 @@ awaitable<void> Daemon::DialLoop() {
     policy_.DialStarted(Clock::now());
     std::shared_ptr<SyncSession> mine;
     auto result = co_await SyncWith(
-        **store, config_.identity->secret_key, *target, SessionOptions(),
+        **store, config_.identity->secret_key, *target,
+        LiveSessionOptions(config_, acceptor_.local_endpoint().port()),
         [this, &mine](std::shared_ptr<SyncSession> s) {
           if (s) {
-            if (session_ || stopped_) {
+            if (!slot_.empty() || stopped_) {
               s->Stop();  // an incoming session won the race
               return;
             }
             mine = s;
-            TakeSlot(std::move(s), /*outgoing=*/true);
-            LogStateChange("connected", "");
+            slot_.Take(std::move(s), /*outgoing=*/true, Clock::now());
+            state_log_.Note("connected", "");
             spdlog::info("connected to the partner at {}", mine->peer());
-          } else if (mine && session_ == mine) {
-            session_.reset();
+          } else if (mine) {
+            slot_.Release(mine);
           }
         });
     if (stopped_) break;
@@ -410,14 +319,14 @@ awaitable<void> Daemon::DialLoop() {
     } else if (!result) {
       const auto where = FormatEndpoint(*target);
       if (result.error().code == Errc::kUnreachable && !mine) {
-        LogStateChange("unreachable " + where,
-                       "cannot reach your partner's laptop at " + where +
-                           ": is it on? will keep trying");
+        state_log_.Note("unreachable " + where,
+                        "cannot reach your partner's laptop at " + where +
+                            ": is it on? will keep trying");
       } else {
-        LogStateChange("failed " + where + ": " + result.error().message,
-                       "could not sync with your partner's laptop at " + where +
-                           ": " + result.error().message +
-                           "; will keep trying");
+        state_log_.Note("failed " + where + ": " + result.error().message,
+                        "could not sync with your partner's laptop at " +
+                            where + ": " + result.error().message +
+                            "; will keep trying");
       }
       spdlog::debug("dial failed: {}", result.error().message);
     }
@@ -442,11 +351,11 @@ void Daemon::OnPartnerSeen(const tcp::endpoint& where) {
     spdlog::info("the partner's laptop is now at {}", address);
     moved = true;
   }
-  if (session_) {
+  if (auto* session = slot_.get()) {
     boost::system::error_code ec;
-    const auto remote = session_->connection().socket().remote_endpoint(ec);
+    const auto remote = session->connection().socket().remote_endpoint(ec);
     const bool same = !ec && remote.address() == where.address();
-    if (policy_.SilentElsewhere(CurrentSlot(), same, now)) {
+    if (policy_.SilentElsewhere(slot_.ForPolicy(), same, now)) {
       // The partner announces from another address while our session with
       // it has gone quiet: its address changed under the connection (DHCP,
       // another network). End it now rather than after the idle timeout; a
@@ -456,12 +365,12 @@ void Daemon::OnPartnerSeen(const tcp::endpoint& where) {
           "the partner's laptop is at {} and the old connection is silent: "
           "reconnecting",
           address);
-      session_->Stop();
+      session->Stop();
       policy_.PartnerMoved();
       return;  // the session's end lets the dial loop dial the new address
     }
   }
-  if (session_ || !(moved || absent)) return;
+  if (!slot_.empty() || !(moved || absent)) return;
   policy_.DialSoon(now, moved);
   dial_wake_.cancel();
 }
@@ -472,22 +381,15 @@ void Daemon::OnLocalEvent() {
   if (!counter) return;
   bool changed = *counter != last_counter_;
   last_counter_ = *counter;
-  if (changed && session_) {
-    session_->NotifyLocalChange();
-  } else if (!session_ && waiting_for_partner_ &&
-             PartnerFingerprint() != wait_fingerprint_) {
+  if (changed && !slot_.empty()) {
+    slot_.get()->NotifyLocalChange();
+  } else if (slot_.empty() && waiting_for_partner_ &&
+             PartnerFingerprint(*watch_store_) != wait_fingerprint_) {
     // Paired (or an address learned) meanwhile. A local write never wakes
     // the dial loop: it would bypass the backoff; the next attempt carries
     // it. Its own opening and closing of the store are events too.
     dial_wake_.cancel();
   }
-}
-
-std::string Daemon::PartnerFingerprint() {
-  auto partner = watch_store_->Partner();
-  if (!partner) return "unreadable";
-  if (!*partner) return "unpaired";
-  return ToHex((*partner)->public_key) + "@" + (*partner)->last_address;
 }
 
 awaitable<void> Daemon::WatchLoop() {

@@ -24,6 +24,8 @@
 #include "net/asio.hpp"
 #include "net/daemon_presence.hpp"
 #include "net/dial_policy.hpp"
+#include "net/session_slot.hpp"
+#include "net/state_log.hpp"
 #include "net/sync_session.hpp"
 #include "store/shared/sync_port.hpp"
 
@@ -94,7 +96,7 @@ class Daemon {
   void OnPartnerSeen(const tcp::endpoint& where);
 
   // Whether a session with the partner is live (status, tests, benches).
-  bool in_session() const { return session_ != nullptr; }
+  bool in_session() const { return !slot_.empty(); }
 
  private:
   using Clock = std::chrono::steady_clock;
@@ -103,24 +105,10 @@ class Daemon {
   awaitable<void> DialLoop();
   awaitable<void> WatchLoop();
   awaitable<bool> OpenWatchStore();
-  awaitable<void> Sleep(asio::steady_timer& timer,
-                        std::chrono::milliseconds duration);
-  awaitable<void> SleepUntil(asio::steady_timer& timer, Clock::time_point at);
   // Whether a new authenticated connection (live or not) takes the slot
   // from the current session; see the class comment.
   bool Replaces(bool incoming_live);
-  // The current session as the dial policy sees it.
-  DialPolicy::Slot CurrentSlot() const;
-  // Takes the slot for `session`, stopping any session it replaces.
-  void TakeSlot(std::shared_ptr<SyncSession> session, bool outgoing);
-  // Logs `message` at info level when `state` differs from the last one.
-  void LogStateChange(const std::string& state, const std::string& message);
-  SyncOptions SessionOptions() const;
   void OnLocalEvent();
-  // Who the partner is and where it was last seen, as one comparable
-  // string ("unpaired" when there is none).
-  std::string PartnerFingerprint();
-  void LoopEnded();
 
   asio::io_context& io_;
   DaemonConfig config_;
@@ -130,17 +118,15 @@ class Daemon {
   asio::steady_timer all_done_;
   std::unique_ptr<store::SyncPort> watch_store_;
   std::unique_ptr<PresenceFollower> presence_;  // wildcard listeners only
-  std::shared_ptr<SyncSession> session_;
-  bool session_outgoing_ = false;
-  Clock::time_point session_since_{};
+  SessionSlot slot_;
   DialPolicy policy_;
-  std::string dial_state_;  // LogStateChange
+  StateChangeLog state_log_;
   std::vector<std::weak_ptr<Connection>> unauthenticated_;
   std::uint64_t last_counter_ = 0;
   int loops_running_ = 0;
   bool stopped_ = false;
   bool waiting_for_partner_ = false;  // dial loop: not paired / no address
-  std::string wait_fingerprint_;      // PartnerFingerprint() when it began
+  std::string wait_fingerprint_;      // PartnerFingerprint when it began
 };
 
 }  // namespace inch::net

@@ -34,7 +34,7 @@ void PresenceFollower::Stop() {
   followed_.reset();
 }
 
-void PresenceFollower::Follow(store::SyncPort& store) {
+void PresenceFollower::Follow(store::PartnerLink& store) {
   auto generation = store.PairingGeneration();
   if (!generation || followed_ == *generation) return;
   auto partner = store.Partner();

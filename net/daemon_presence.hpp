@@ -43,7 +43,7 @@ class PresenceFollower {
   // `store`. Called on every change to the store, so it reads the pin and
   // the pair secret only when the pairing generation moved. A store error
   // leaves things as they are.
-  void Follow(store::SyncPort& store);
+  void Follow(store::PartnerLink& store);
   void Stop();  // idempotent
   bool announcing() const { return service_ != nullptr; }
 

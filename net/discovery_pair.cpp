@@ -48,13 +48,6 @@ struct OfferBoard {
   }
 };
 
-awaitable<void> Sleep(asio::steady_timer& timer,
-                      std::chrono::steady_clock::duration d) {
-  timer.expires_after(d);
-  boost::system::error_code ec;
-  co_await timer.async_wait(asio::redirect_error(use_awaitable, ec));
-}
-
 }  // namespace
 
 awaitable<Result<PairResult>> PairByDiscovery(std::string code,
