@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include "cli/node_file.hpp"
+#include "crypto/aead.hpp"
 #include "crypto/identity.hpp"
 #include "crypto/kdf.hpp"
 #include "crypto/passphrase.hpp"

@@ -31,7 +31,13 @@ function dateWords(ms) {
 function whenWords(entry) {
   let words = dateWords(entry.created_ms);
   if (entry.updated_ms !== entry.created_ms) {
-    words += ' \u00b7 changed ' + dateWords(entry.updated_ms);
+    const made = new Date(entry.created_ms);
+    const changed = new Date(entry.updated_ms);
+    const sameDay = made.toDateString() === changed.toDateString();
+    words += ' \u00b7 changed ' + (sameDay
+      ? 'at ' + changed.toLocaleTimeString(undefined,
+                                           { hour: 'numeric', minute: '2-digit' })
+      : dateWords(entry.updated_ms));
   }
   return words;
 }
