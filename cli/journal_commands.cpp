@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "cli/commands.hpp"
+#include "cli/journal_json.hpp"
 #include "cli/passphrase_input.hpp"
 #include "cli/prompts.hpp"
 #include "cli/text_input.hpp"
@@ -43,18 +44,6 @@ Error EntryError(const Error& e, std::int64_t id) {
                         ": see `inch journal list`"};
   }
   return e;
-}
-
-nlohmann::json EntryJson(const store::JournalEntry& e) {
-  return {{"id", e.id},
-          {"text", e.text},
-          {"prompt", e.prompt_id ? nlohmann::json(*e.prompt_id)
-                                 : nlohmann::json(nullptr)},
-          {"tags", e.tags},
-          {"created", IsoUtc(e.created_ms)},
-          {"created_ms", e.created_ms},
-          {"updated", IsoUtc(e.updated_ms)},
-          {"updated_ms", e.updated_ms}};
 }
 
 struct WriteArgs {

@@ -8,6 +8,7 @@
 #include "cli/commands.hpp"
 #include "cli/daemon_state.hpp"
 #include "cli/key_rotation.hpp"
+#include "cli/node_create.hpp"
 #include "cli/passphrase_input.hpp"
 #include "crypto/aead.hpp"
 #include "crypto/kdf.hpp"
@@ -62,48 +63,12 @@ Status Init(Context& ctx) {
   }
   auto pass = NewPassphrase(file, "--passphrase-file");
   if (!pass) return std::unexpected(pass.error());
-  if (auto ok = CreateHome(*files); !ok) return ok;
-
-  crypto::Secret master = crypto::Secret::Random(crypto::kKeyBytes);
-  auto wrapped =
-      crypto::WrapMasterKey(*pass, master, crypto::DefaultKdfParams());
-  if (!wrapped) return std::unexpected(wrapped.error());
-  crypto::Identity identity = crypto::GenerateIdentity();
-  NodeFile node;
-  node.identity_public = identity.public_key;
-  node.node_id = crypto::NodeId(identity.public_key);
-  node.wrapped = std::move(*wrapped);
-  node.sealed_identity = SealIdentity(master, identity.secret_key);
-
-  auto journal = store::Journal::Open(
-      files->journal_db, crypto::DeriveSubkey(master, crypto::Subkey::kJournal),
-      true);
-  if (!journal) {
-    return Fail(journal.error().code, "cannot create " + files->journal_db +
-                                          ": " + journal.error().message);
-  }
-  journal->reset();
-  auto shared = store::SharedStore::Open(
-      files->shared_db, crypto::DeriveSubkey(master, crypto::Subkey::kShared),
-      identity.public_key, true);
-  if (!shared) {
-    return Fail(shared.error().code, "cannot create " + files->shared_db +
-                                         ": " + shared.error().message);
-  }
-  shared->reset();
-  // node.json last: its presence is what makes a node, so a crash before
-  // this line leaves no half-made node behind it.
-  if (auto ok = SaveNodeFile(*files, node); !ok) {
-    for (const char* suffix : {"", "-wal", "-shm", "-checked"}) {
-      ::unlink((files->journal_db + suffix).c_str());
-      ::unlink((files->shared_db + suffix).c_str());
-    }
-    return ok;
-  }
+  auto node_id = CreateNode(*files, *pass);
+  if (!node_id) return std::unexpected(node_id.error());
   if (ctx.out().json()) {
-    ctx.out().Json({{"id", node.node_id}, {"home", files->dir}});
+    ctx.out().Json({{"id", *node_id}, {"home", files->dir}});
   } else {
-    ctx.out().Line("Created your inch node " + ctx.out().Bold(node.node_id) +
+    ctx.out().Line("Created your inch node " + ctx.out().Bold(*node_id) +
                    " in " + files->dir + ".");
     ctx.out().Hint(
         "Next: `inch unlock`, then `inch prompts` for a question "

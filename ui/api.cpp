@@ -76,6 +76,8 @@ nlohmann::json ErrorJson(const Error& e) {
 Api::Api(ApiConfig config) : config_(std::move(config)) {
   for (auto& r : NodeRoutes()) routes_.push_back(std::move(r));
   for (auto& r : ListsRoutes()) routes_.push_back(std::move(r));
+  for (auto& r : SetupRoutes()) routes_.push_back(std::move(r));
+  for (auto& r : JournalRoutes()) routes_.push_back(std::move(r));
 }
 
 cli::Context Api::NewContext() const {

@@ -70,8 +70,10 @@ nlohmann::json ErrorJson(const Error& e);
 // when inch is locked.
 Status RequireKey(cli::Context& ctx);
 
-// The routes of each group (api_node.cpp, api_lists.cpp).
+// The routes of each group (api_node.cpp, api_lists.cpp, ...).
 std::vector<Api::Route> NodeRoutes();
 std::vector<Api::Route> ListsRoutes();
+std::vector<Api::Route> SetupRoutes();    // api_setup.cpp
+std::vector<Api::Route> JournalRoutes();  // api_journal.cpp
 
 }  // namespace inch::ui

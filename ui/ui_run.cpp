@@ -89,7 +89,11 @@ Status RunUi(const UiOptions& options) {
   IgnorePassphraseFile();
   cli::Context ctx;
   ctx.options.home = options.home;
-  if (auto files = ctx.Home(); !files) return std::unexpected(files.error());
+  // No node yet is fine: the page offers to create one (first run).
+  if (auto files = ctx.Home();
+      !files && files.error().code != Errc::kNotFound) {
+    return std::unexpected(files.error());
+  }
   auto socket = ctx.AgentSocket(/*create_dir=*/true);
   if (!socket) return std::unexpected(socket.error());
 

@@ -1,7 +1,37 @@
-// inch's page: talks to the JSON API of the server that served it
-// (docs/API.md). Every text from the lists, the partner's above all, is
-// put on the page with textContent, never as HTML. Ids are used to act on
-// items but never shown.
+// inch's page: the shell. It talks to the JSON API of the server that
+// served it (docs/API.md), decides between first run, unlock and the
+// views, and draws the navigation between the views. Every text from the
+// stores, the partner's above all, is put on the page with textContent,
+// never as HTML. Ids are used to act on things but never shown.
+//
+// Adding a view (each view's code lives in its own file, e.g. notes.js):
+//
+//   1. In index.html, a block `<section id="notes-view" class="view"
+//      aria-labelledby="notes-title" tabindex="-1" hidden>` with an <h2>,
+//      and `<script src="/notes.js" defer></script>` after app.js.
+//   2. In notes.js:
+//        inch.views.register('notes', {
+//          label: 'Notes',          // the navigation's words
+//          order: 40,               // its place: together 10, journal 20,
+//                                   // lists 30, notes 40, pairing 50
+//          element: 'notes-view',   // optional; default NAME + '-view'
+//          onShow: async (status) => { ... },  // optional
+//          onStart: () => { ... },  // optional, once: add event listeners
+//        });
+//      onShow runs each time the view is shown (and on inch.refresh()),
+//      with GET /api/status's answer; it may throw an API error, which the
+//      shell reports (a 423 shows the unlock screen).
+//   3. The view is at #notes; the navigation gets its link by itself.
+//
+// Shared helpers for the views: inch.api(method, path, body), inch.say(
+// text, problem), inch.failed(err), inch.button(label, onClick, quiet),
+// inch.refresh() and inch.show(name). The globals $, api, say, failed
+// and button are the same functions.
+//
+// States of the page: loading -> setup (no home yet) -> unlock (locked)
+// -> a view (unlocked). Transitions: refresh() asks the server and picks
+// the state; Lock and a 423 go back to unlock; a created home goes to
+// unlock. Invariant: the navigation and Lock are visible only in a view.
 'use strict';
 
 const $ = (id) => document.getElementById(id);
@@ -24,6 +54,7 @@ async function api(method, path, body) {
   if (!res.ok) {
     const err = new Error(data.message || 'Something went wrong.');
     err.status = res.status;
+    err.code = data.error;
     throw err;
   }
   return data;
@@ -36,46 +67,9 @@ function say(text, problem) {
   m.hidden = !text;
 }
 
-function show(view) {
-  for (const id of ['loading-view', 'unlock-view', 'lists-view']) {
-    $(id).hidden = id !== view;
-  }
-  $('lock').hidden = view !== 'lists-view';
-}
-
-// A failed call: a lock in the meantime shows the unlock screen.
-function failed(err) {
-  if (err.status === 423) {
-    showUnlock('inch locked itself after a quiet while. Unlock it to go on.');
-    return;
-  }
-  say(err.message.charAt(0).toUpperCase() + err.message.slice(1) + '.', true);
-}
-
-function showUnlock(why) {
-  show('unlock-view');
-  say(why || '');
-  $('passphrase').value = '';
-  $('passphrase').focus();
-}
-
-const kImportance = ['', 'a little', 'some', 'quite a lot', 'a lot', 'deeply'];
-
-function describe(item) {
-  const parts = [];
-  if (item.kind === 'wish') {
-    parts.push('would reach ' + (item.author === 'me' ? 'me ' : 'them ') +
-               kImportance[item.importance]);
-  } else {
-    parts.push(item.size + ' step');
-    if (item.done) parts.push('done');
-    else if (item.chosen) parts.push('chosen');
-    if (item.thanked) parts.push('thanked');
-  }
-  if (item.author === 'me') {
-    parts.push(item.shared ? 'shared' : 'private, only on this laptop');
-  }
-  return parts.join(' · ');
+// A server message as a sentence: capital first, full stop last.
+function sentence(text) {
+  return text.charAt(0).toUpperCase() + text.slice(1) + '.';
 }
 
 function button(label, onClick, quiet) {
@@ -87,100 +81,135 @@ function button(label, onClick, quiet) {
   return b;
 }
 
-function renderItem(item) {
-  const li = $('item-template').content.firstElementChild.cloneNode(true);
-  li.querySelector('.text').textContent = item.text;
-  li.querySelector('.meta').textContent = describe(item);
-  const actions = li.querySelector('.actions');
-  if (item.author === 'me') {
-    if (!item.shared) {
-      actions.append(button('Share', () => act(item.id, 'share',
-        'Shared. It reaches your partner once you are both ready.')));
-    }
-    actions.append(button('Withdraw', () => {
-      if (window.confirm('Withdraw this? It is deleted here and, at the ' +
-                         'next sync, on your partner\u2019s laptop too.')) {
-        act(item.id, 'withdraw', 'Withdrawn.');
-      }
-    }, true));
+const inch = {
+  api,
+  say,
+  sentence,
+  button,
+  views: {
+    list: [],
+    // See the comment at the top of this file.
+    register(name, spec) {
+      this.list.push({
+        name,
+        label: spec.label || name,
+        order: spec.order === undefined ? 100 : spec.order,
+        element: spec.element || name + '-view',
+        onShow: spec.onShow || (() => {}),
+        onStart: spec.onStart || (() => {}),
+      });
+      this.list.sort((a, b) => a.order - b.order);
+    },
+    find(name) {
+      return this.list.find((v) => v.name === name);
+    },
+  },
+  current: null,  // the name of the view on screen, or null
+};
+
+// The screens outside the views (no navigation there).
+const kScreens = ['loading-view', 'setup-view', 'unlock-view'];
+
+function hideAll() {
+  for (const id of kScreens) {
+    if ($(id)) $(id).hidden = true;
   }
-  return li;
+  for (const v of inch.views.list) $(v.element).hidden = true;
 }
 
-function fill(listId, items, emptyId) {
-  const ul = $(listId);
-  ul.replaceChildren(...items.map(renderItem));
-  if (emptyId) $(emptyId).hidden = items.length > 0;
+function showScreen(id) {
+  hideAll();
+  inch.current = null;
+  $(id).hidden = false;
+  $('lock').hidden = true;
+  $('views-nav').hidden = true;
 }
 
-function renderConsent(kind, half) {
-  $('consent-' + kind + '-words').textContent = half.words;
-  const b = $('consent-' + kind);
-  b.textContent = half.mine ? 'I am not ready after all' : 'I am ready';
-  b.className = half.mine ? 'quiet' : '';
-  b.dataset.on = half.mine ? 'true' : 'false';
-}
-
-function renderLists(data, status) {
-  fill('my-wishes', data.mine.wishes, 'my-wishes-empty');
-  fill('my-gives', data.mine.gives, 'my-gives-empty');
-  fill('partner-wishes', data.partner.wishes);
-  fill('partner-gives', data.partner.gives);
-  const partnerCount = data.partner.wishes.length + data.partner.gives.length;
-  $('partner-lists').hidden = partnerCount === 0;
-  const empty = $('partner-empty');
-  empty.hidden = partnerCount > 0;
-  if (!data.paired) {
-    empty.textContent = 'You are not paired with your partner\u2019s laptop ' +
-      'yet. Their lists appear here once you are.';
-  } else if (!(data.consents.lists.mine && data.consents.lists.partner)) {
-    empty.textContent = 'Their lists arrive once you are both ready.';
-  } else {
-    empty.textContent = 'Nothing from your partner yet.';
+// A failed call: a lock in the meantime shows the unlock screen.
+function failed(err) {
+  if (err.status === 423) {
+    showUnlock('inch locked itself after a quiet while. Unlock it to go on.');
+    return;
   }
-  renderConsent('lists', data.consents.lists);
-  renderConsent('notes', data.consents.notes);
-  let sync = status.background.words;
-  if (status.paired) {
-    sync = 'Last in touch with your partner\u2019s laptop: ' +
-      status.last_sync_words + '. ' + sync;
-  }
-  $('sync-words').textContent = sync;
+  say(sentence(err.message), true);
 }
 
-async function refresh() {
+function showUnlock(why) {
+  showScreen('unlock-view');
+  say(why || '');
+  $('passphrase').value = '';
+  $('passphrase').focus();
+}
+
+// The view named in the address (#journal), else the first one.
+function viewFromHash() {
+  const name = decodeURIComponent(window.location.hash.slice(1));
+  return inch.views.find(name) || inch.views.list[0];
+}
+
+function drawNav(current) {
+  for (const a of $('views-nav-list').querySelectorAll('a')) {
+    if (a.dataset.view === current) a.setAttribute('aria-current', 'page');
+    else a.removeAttribute('aria-current');
+  }
+}
+
+// Shows view `name` (unlocked), after its onShow drew it. `focus` moves
+// the keyboard and screen reader to it (after a choice in the navigation).
+async function showView(name, focus) {
+  const view = inch.views.find(name) || inch.views.list[0];
   const status = await api('GET', '/api/status');
   if (status.locked) {
     showUnlock();
     return;
   }
-  const lists = await api('GET', '/api/lists');
-  renderLists(lists, status);
-  show('lists-view');
+  await view.onShow(status);
+  hideAll();
+  inch.current = view.name;
+  $(view.element).hidden = false;
+  $('lock').hidden = false;
+  $('views-nav').hidden = false;
+  drawNav(view.name);
+  document.title = view.label + ' \u2013 inch';
+  if (focus) $(view.element).focus();
 }
 
-async function act(id, verb, done) {
-  try {
-    await api('POST', '/api/items/' + encodeURIComponent(id) + '/' + verb);
-    await refresh();
-    say(done);
-  } catch (err) {
-    failed(err);
+// Asks the server what to show: first run, unlock, or the current view.
+async function refresh() {
+  const setup = await api('GET', '/api/setup');
+  if (!setup.exists) {
+    showScreen('setup-view');
+    if (inch.onSetup) inch.onSetup();
+    return;
   }
+  await showView(inch.current || viewFromHash().name, false);
 }
 
-async function setConsent(kind) {
-  const on = $('consent-' + kind).dataset.on !== 'true';
-  try {
-    const res = await api('POST', '/api/consent', { what: kind, on });
-    await refresh();
-    say(res.consents[kind].words);
-  } catch (err) {
-    failed(err);
-  }
+inch.failed = failed;
+inch.refresh = refresh;
+inch.show = (name) => showView(name, true).catch(failed);
+inch.showUnlock = showUnlock;
+
+function buildNav() {
+  const items = inch.views.list.map((v) => {
+    const a = document.createElement('a');
+    a.href = '#' + encodeURIComponent(v.name);
+    a.dataset.view = v.name;
+    a.textContent = v.label;
+    const li = document.createElement('li');
+    li.append(a);
+    return li;
+  });
+  $('views-nav-list').replaceChildren(...items);
 }
 
 function start() {
+  buildNav();
+  window.addEventListener('hashchange', () => {
+    if (inch.current === null) return;  // locked: unlocking shows it
+    say('');
+    inch.show(viewFromHash().name);
+  });
   $('unlock-form').addEventListener('submit', async (e) => {
     e.preventDefault();
     const submit = e.target.querySelector('button');
@@ -189,30 +218,14 @@ function start() {
     try {
       await api('POST', '/api/unlock', { passphrase: $('passphrase').value });
       $('passphrase').value = '';
-      await refresh();
+      await showView(viewFromHash().name, false);
       say('Unlocked.');
       $('main').focus();
     } catch (err) {
-      say(err.message.charAt(0).toUpperCase() + err.message.slice(1) + '.',
-          true);
+      say(sentence(err.message), true);
       $('passphrase').select();
     } finally {
       submit.disabled = false;
-    }
-  });
-  $('wish-form').addEventListener('submit', async (e) => {
-    e.preventDefault();
-    const form = e.target;
-    const importance = Number(form.querySelector(
-      'input[name="importance"]:checked').value);
-    try {
-      await api('POST', '/api/wishes',
-                { text: $('wish-text').value, importance });
-      form.reset();
-      await refresh();
-      say('Added. It stays private until you share it.');
-    } catch (err) {
-      failed(err);
     }
   });
   $('lock').addEventListener('click', async () => {
@@ -223,8 +236,7 @@ function start() {
       failed(err);
     }
   });
-  $('consent-lists').addEventListener('click', () => setConsent('lists'));
-  $('consent-notes').addEventListener('click', () => setConsent('notes'));
+  for (const v of inch.views.list) v.onStart();
   refresh().catch(failed);
 }
 
