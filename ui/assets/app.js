@@ -104,6 +104,7 @@ function renderItem(item) {
       }
     }, true));
   }
+  methodActions(item, li);  // lists.js: the method's steps
   return li;
 }
 
@@ -122,8 +123,10 @@ function renderConsent(kind, half) {
 }
 
 function renderLists(data, status) {
+  indexItems(data);  // lists.js
   fill('my-wishes', data.mine.wishes, 'my-wishes-empty');
   fill('my-gives', data.mine.gives, 'my-gives-empty');
+  renderLadder(data);  // lists.js: my gives as a ladder, preview, notes
   fill('partner-wishes', data.partner.wishes);
   fill('partner-gives', data.partner.gives);
   const partnerCount = data.partner.wishes.length + data.partner.gives.length;
@@ -225,6 +228,7 @@ function start() {
   });
   $('consent-lists').addEventListener('click', () => setConsent('lists'));
   $('consent-notes').addEventListener('click', () => setConsent('notes'));
+  startMethod();  // lists.js
   refresh().catch(failed);
 }
 
