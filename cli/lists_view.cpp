@@ -227,30 +227,6 @@ Status ShowList(Context& ctx, bool mine_only, bool partner_only, bool wrap) {
   });
 }
 
-std::vector<const ItemState*> NotesNewestFirst(const store::State& st) {
-  std::vector<const ItemState*> notes;
-  for (const auto& [id, it] : st.items) {
-    if (it.kind == ItemKind::kNote) notes.push_back(&it);
-  }
-  std::sort(notes.begin(), notes.end(), [](auto* a, auto* b) {
-    return std::pair(a->created_hlc, a->id) > std::pair(b->created_hlc, b->id);
-  });
-  return notes;
-}
-
-nlohmann::json NotesJson(store::SharedStore& s, const store::State& st) {
-  nlohmann::json list = nlohmann::json::array();
-  for (auto* n : NotesNewestFirst(st)) {
-    const auto ms = static_cast<std::int64_t>(n->created_hlc >> 16);
-    list.push_back({{"id", s.FormatId(n->id)},
-                    {"direction", n->id.author == kMe ? "sent" : "received"},
-                    {"text", n->text},
-                    {"created", IsoUtc(ms)},
-                    {"created_ms", ms}});
-  }
-  return list;
-}
-
 Status ShowNotes(Context& ctx) {
   return WithStore(ctx, [&](store::SharedStore& s) -> Status {
     auto state = s.CurrentState();

@@ -176,13 +176,21 @@ def run(driver):
     if sorted(shown) != sorted([WISH, BIG, STEP, NOTE]):
         fail(f"the preview shows {shown}")
     metas = texts(driver, "#preview-list .meta")
-    if not any("waits until you are ready" in m for m in metas):
+    if "My note \u00b7 waits until you are ready for notes" not in metas:
         fail(f"the preview does not say what waits: {metas}")
     foot = driver.find_element(By.ID, "preview-footnote").text
     if not foot.startswith("One private draft stays on this laptop"):
         fail(f"the preview's footnote says {foot!r}")
 
     shot(driver, "method", 360)
+    # At 360 px the whole page is too tall to read at once: the ladder and
+    # the preview are also kept apart.
+    for part, element_id in (("ladder", "my-gives"),
+                             ("preview", "preview-list"),
+                             ("notes", "note-form")):
+        path = os.path.join(shots, f"method-{part}-360.png")
+        driver.find_element(By.ID, element_id).screenshot(path)
+        print(f"saved {path}")
     shot(driver, "method", 1280)
     problems = [e["message"] for e in driver.get_log("browser")
                 if "Content Security Policy" in e["message"] or

@@ -57,7 +57,7 @@ function methodActions(item, li) {
     meta.after(p);
   }
   if (item.author === 'me' && item.kind === 'give') {
-    actions.prepend(button('Add a smaller step',
+    actions.append(button('Add a smaller step',
       () => prepare('give-smaller', item.id, 'give-text'), true));
   }
   if (item.author !== 'partner') return;
@@ -149,6 +149,12 @@ const kWhere = {
   waiting_for_partner: 'waits until your partner is ready',
 };
 
+// Where an entry stands, naming the consent it waits for.
+function whereWords(entry, consent) {
+  const words = kWhere[entry.state] || '';
+  return entry.state === 'sent' ? words : words + ' for ' + consent;
+}
+
 function previewLine(entry) {
   const li = document.createElement('li');
   li.className = 'item';
@@ -159,11 +165,14 @@ function previewLine(entry) {
   if (entry.kind === 'response') {
     text.textContent = entry.text || 'a give they withdrew';
     meta.textContent = 'My marks on their give: ' +
-      Object.keys(entry.marks).join(', ') + ' \u00b7 ' + kWhere[entry.state];
+      Object.keys(entry.marks).join(', ') + ' \u00b7 ' +
+      whereWords(entry, 'lists');
   } else {
     text.textContent = entry.text;
-    const what = entry.kind === 'give' ? kSteps[entry.size] : entry.kind;
-    meta.textContent = 'My ' + what + ' \u00b7 ' + kWhere[entry.state];
+    const what = entry.kind === 'give' ? 'give, a ' + kSteps[entry.size]
+      : entry.kind;
+    meta.textContent = 'My ' + what + ' \u00b7 ' +
+      whereWords(entry, entry.kind === 'note' ? 'notes' : 'lists');
   }
   li.append(text, meta);
   return li;
