@@ -1,6 +1,8 @@
 // Names, id parsing and JSON for the lists commands; see lists_format.hpp.
 #include "cli/lists_format.hpp"
 
+#include <algorithm>
+#include <cstdint>
 #include <vector>
 
 #include "cli/terminal_text.hpp"
@@ -174,6 +176,30 @@ std::size_t Width(std::string_view text) { return Cells(text); }
 
 std::string Pad(std::string_view text, std::size_t width) {
   return PadCells(text, width);
+}
+
+std::vector<const ItemState*> NotesNewestFirst(const store::State& st) {
+  std::vector<const ItemState*> notes;
+  for (const auto& [id, it] : st.items) {
+    if (it.kind == ItemKind::kNote) notes.push_back(&it);
+  }
+  std::sort(notes.begin(), notes.end(), [](auto* a, auto* b) {
+    return std::pair(a->created_hlc, a->id) > std::pair(b->created_hlc, b->id);
+  });
+  return notes;
+}
+
+nlohmann::json NotesJson(store::SharedReader& s, const store::State& st) {
+  nlohmann::json list = nlohmann::json::array();
+  for (auto* n : NotesNewestFirst(st)) {
+    const auto ms = static_cast<std::int64_t>(n->created_hlc >> 16);
+    list.push_back({{"id", s.FormatId(n->id)},
+                    {"direction", n->id.author == kMe ? "sent" : "received"},
+                    {"text", n->text},
+                    {"created", IsoUtc(ms)},
+                    {"created_ms", ms}});
+  }
+  return list;
 }
 
 }  // namespace inch::cli::lists

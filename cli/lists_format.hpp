@@ -78,6 +78,15 @@ std::string Pad(std::string_view text, std::size_t width);
 // their column, instead of cut to one line.
 Status ShowList(Context& ctx, bool mine_only, bool partner_only, bool wrap);
 Status ShowNotes(Context& ctx);
+// My notes and my partner's, newest first (`inch notes`), and their JSON
+// (`inch notes --json`, the web interface's notes).
+std::vector<const store::ItemState*> NotesNewestFirst(const store::State& st);
+nlohmann::json NotesJson(store::SharedReader& s, const store::State& st);
+// What `inch preview --json` prints: my items and notes that leave or
+// wait to, each with its state, then my marks on the partner's gives;
+// `drafts` (if given) gets how many private drafts were left out.
+Result<nlohmann::json> PreviewJson(store::SharedReader& s,
+                                   std::size_t* drafts = nullptr);
 Status ShowPreview(Context& ctx, bool wrap);
 // `inch show ID`: one item or note, its whole text wrapped to the reader's
 // width, with its marks and what it answers; kNotFound when withdrawn.

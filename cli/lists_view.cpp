@@ -231,28 +231,11 @@ Status ShowNotes(Context& ctx) {
   return WithReader(ctx, [&](store::SharedReader& s) -> Status {
     auto state = s.CurrentState();
     if (!state) return std::unexpected(state.error());
-    std::vector<const ItemState*> notes;
-    for (const auto& [id, it] : state->items) {
-      if (it.kind == ItemKind::kNote) notes.push_back(&it);
-    }
-    std::sort(notes.begin(), notes.end(), [](auto* a, auto* b) {
-      return std::pair(a->created_hlc, a->id) >
-             std::pair(b->created_hlc, b->id);
-    });  // newest first
     if (ctx.out().json()) {
-      nlohmann::json list = nlohmann::json::array();
-      for (auto* n : notes) {
-        const auto ms = static_cast<std::int64_t>(n->created_hlc >> 16);
-        list.push_back(
-            {{"id", s.FormatId(n->id)},
-             {"direction", n->id.author == kMe ? "sent" : "received"},
-             {"text", n->text},
-             {"created", IsoUtc(ms)},
-             {"created_ms", ms}});
-      }
-      ctx.out().Json(list);
+      ctx.out().Json(NotesJson(s, *state));
       return {};
     }
+    const std::vector<const ItemState*> notes = NotesNewestFirst(*state);
     if (notes.empty()) {
       ctx.out().Line("No notes yet. Write one with `inch thank TEXT`.");
       return {};
@@ -289,60 +272,87 @@ Status ShowNotes(Context& ctx) {
   });
 }
 
+namespace {
+
+// The preview once, for `--json` (list) and for people (the sections).
+struct PreviewParts {
+  nlohmann::json list = nlohmann::json::array();
+  Section items{"Wishes and gives", {}}, notes{"Notes", {}},
+      marks{"My marks on my partner's gives", {}};
+  std::size_t drafts = 0;
+};
+
+Result<PreviewParts> BuildPreview(store::SharedReader& s) {
+  auto entries = s.Preview();
+  if (!entries) return std::unexpected(entries.error());
+  auto responses = s.PreviewResponses();
+  if (!responses) return std::unexpected(responses.error());
+  PreviewParts parts;
+  nlohmann::json& list = parts.list;
+  Section &items = parts.items, &notes = parts.notes;
+  std::size_t& drafts = parts.drafts;
+  for (const auto& e : *entries) {
+    // Drafts never leave, so they are not part of what the partner holds.
+    if (e.state == store::PreviewState::kDraft) {
+      ++drafts;
+      continue;
+    }
+    auto j = ItemJson(s, e.item);
+    j["state"] = StateKey(e.state);
+    list.push_back(j);
+    const bool note = e.item.kind == ItemKind::kNote;
+    (note ? notes : items)
+        .rows.push_back(Row{s.FormatId(e.item.id),
+                            note ? "note" : KindName(e.item.kind), e.item.text,
+                            StateWords(e.state), ""});
+  }
+  // My marks, one entry per partner's give (in the order first marked).
+  std::vector<ItemId> order;
+  std::map<ItemId, std::vector<const store::PreviewResponse*>> by_give;
+  for (const auto& r : *responses) {
+    if (!by_give.contains(r.give)) order.push_back(r.give);
+    by_give[r.give].push_back(&r);
+  }
+  Section& marks = parts.marks;
+  for (const ItemId& give : order) {
+    const auto& rs = by_give[give];
+    nlohmann::json m = nlohmann::json::object();
+    store::PreviewState overall = store::PreviewState::kSent;
+    std::string words;
+    for (const auto* r : rs) {
+      m[MarkName(r->mark)] = StateKey(r->state);
+      if (r->state != store::PreviewState::kSent) overall = r->state;
+      words += std::string(words.empty() ? "" : ", ") + MarkName(r->mark) +
+               " (" + StateWords(r->state) + ")";
+    }
+    list.push_back({{"id", s.FormatId(give)},
+                    {"kind", "response"},
+                    {"author", "me"},
+                    {"text", rs.front()->give_text},
+                    {"marks", m},
+                    {"state", StateKey(overall)}});
+    marks.rows.push_back(
+        Row{s.FormatId(give), "response", rs.front()->give_text, words, ""});
+  }
+  return parts;
+}
+
+}  // namespace
+
+Result<nlohmann::json> PreviewJson(store::SharedReader& s, std::size_t* drafts) {
+  auto parts = BuildPreview(s);
+  if (!parts) return std::unexpected(parts.error());
+  if (drafts) *drafts = parts->drafts;
+  return std::move(parts->list);
+}
+
 Status ShowPreview(Context& ctx, bool wrap) {
   return WithReader(ctx, [&](store::SharedReader& s) -> Status {
-    auto entries = s.Preview();
-    if (!entries) return std::unexpected(entries.error());
-    auto responses = s.PreviewResponses();
-    if (!responses) return std::unexpected(responses.error());
+    auto built = BuildPreview(s);
+    if (!built) return std::unexpected(built.error());
     auto counts = s.Counts();
     if (!counts) return std::unexpected(counts.error());
-    nlohmann::json list = nlohmann::json::array();
-    Section items{"Wishes and gives", {}}, notes{"Notes", {}};
-    std::size_t drafts = 0;
-    for (const auto& e : *entries) {
-      // Drafts never leave, so they are not part of what the partner holds.
-      if (e.state == store::PreviewState::kDraft) {
-        ++drafts;
-        continue;
-      }
-      auto j = ItemJson(s, e.item);
-      j["state"] = StateKey(e.state);
-      list.push_back(j);
-      const bool note = e.item.kind == ItemKind::kNote;
-      (note ? notes : items)
-          .rows.push_back(Row{s.FormatId(e.item.id),
-                              note ? "note" : KindName(e.item.kind),
-                              e.item.text, StateWords(e.state), ""});
-    }
-    // My marks, one entry per partner's give (in the order first marked).
-    std::vector<ItemId> order;
-    std::map<ItemId, std::vector<const store::PreviewResponse*>> by_give;
-    for (const auto& r : *responses) {
-      if (!by_give.contains(r.give)) order.push_back(r.give);
-      by_give[r.give].push_back(&r);
-    }
-    Section marks{"My marks on my partner's gives", {}};
-    for (const ItemId& give : order) {
-      const auto& rs = by_give[give];
-      nlohmann::json m = nlohmann::json::object();
-      store::PreviewState overall = store::PreviewState::kSent;
-      std::string words;
-      for (const auto* r : rs) {
-        m[MarkName(r->mark)] = StateKey(r->state);
-        if (r->state != store::PreviewState::kSent) overall = r->state;
-        words += std::string(words.empty() ? "" : ", ") + MarkName(r->mark) +
-                 " (" + StateWords(r->state) + ")";
-      }
-      list.push_back({{"id", s.FormatId(give)},
-                      {"kind", "response"},
-                      {"author", "me"},
-                      {"text", rs.front()->give_text},
-                      {"marks", m},
-                      {"state", StateKey(overall)}});
-      marks.rows.push_back(
-          Row{s.FormatId(give), "response", rs.front()->give_text, words, ""});
-    }
+    const auto& [list, items, notes, marks, drafts] = *built;
     if (ctx.out().json()) {
       ctx.out().Json(list);
       return {};

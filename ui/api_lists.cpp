@@ -8,13 +8,10 @@
 
 #include "cli/lists_format.hpp"
 #include "ui/api.hpp"
+#include "ui/api_items.hpp"
 #include "ui/api_words.hpp"
 
 namespace inch::ui {
-namespace {
-
-using store::ItemKind;
-using store::ItemState;
 
 // The store of an unlocked node, or kLocked.
 Result<store::SharedStore*> OpenStore(cli::Context& ctx) {
@@ -49,6 +46,24 @@ Result<nlohmann::json> ItemNow(store::SharedStore& s, store::ItemId id) {
   if (!*item) return nlohmann::json(nullptr);
   return cli::lists::ItemJson(s.reader(), **item);
 }
+
+Result<std::optional<store::ItemId>> OptionalItem(store::SharedStore& s,
+                                                  const nlohmann::json& body,
+                                                  const char* name) {
+  const auto it = body.find(name);
+  if (it == body.end() || it->is_null()) return std::optional<store::ItemId>();
+  if (!it->is_string()) {
+    return Fail(Errc::kInvalidInput, "that choice is not one inch knows");
+  }
+  auto id = ItemFromPath(s, it->get<std::string>());
+  if (!id) return std::unexpected(id.error());
+  return std::optional<store::ItemId>(*id);
+}
+
+namespace {
+
+using store::ItemKind;
+using store::ItemState;
 
 Result<ApiResponse> GetLists(const Api& api, const ApiRequest&,
                              std::string_view) {
@@ -190,11 +205,15 @@ Result<ApiResponse> PostConsent(const Api& api, const ApiRequest& req,
 }  // namespace
 
 std::vector<Api::Route> ListsRoutes() {
-  return {{"GET", "/api/lists", GetLists},
-          {"POST", "/api/wishes", PostWish},
-          {"POST", "/api/items/{id}/share", PostShare},
-          {"POST", "/api/items/{id}/withdraw", PostWithdraw},
-          {"POST", "/api/consent", PostConsent}};
+  std::vector<Api::Route> routes{
+      {"GET", "/api/lists", GetLists},
+      {"POST", "/api/wishes", PostWish},
+      {"POST", "/api/items/{id}/share", PostShare},
+      {"POST", "/api/items/{id}/withdraw", PostWithdraw},
+      {"POST", "/api/consent", PostConsent}};
+  for (auto& r : GivesRoutes()) routes.push_back(std::move(r));
+  for (auto& r : NotesRoutes()) routes.push_back(std::move(r));
+  return routes;
 }
 
 }  // namespace inch::ui

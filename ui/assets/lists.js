@@ -39,6 +39,7 @@ function renderItem(item) {
       }
     }, true));
   }
+  methodActions(item, li);  // method.js: the method's steps
   return li;
 }
 
@@ -49,8 +50,10 @@ function fill(listId, items, emptyId) {
 }
 
 function renderLists(data) {
+  indexItems(data);  // method.js
   fill('my-wishes', data.mine.wishes, 'my-wishes-empty');
   fill('my-gives', data.mine.gives, 'my-gives-empty');
+  renderLadder(data);  // method.js: my gives as a ladder, preview, notes
   fill('partner-wishes', data.partner.wishes);
   fill('partner-gives', data.partner.gives);
   const partnerCount = data.partner.wishes.length + data.partner.gives.length;
@@ -79,6 +82,7 @@ async function act(id, verb, done) {
 }
 
 function startLists() {
+  startMethod();  // method.js
   $('wish-form').addEventListener('submit', async (e) => {
     e.preventDefault();
     const form = e.target;

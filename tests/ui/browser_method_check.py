@@ -1,0 +1,212 @@
+#!/usr/bin/python3
+"""Drives the method's steps on inch's page in a real headless Chromium
+(Debian's chromium, chromium-driver, python3-selenium), as
+browser_method_e2e_test.cpp asks:
+
+    browser_method_check.py URL SCREENSHOT_DIR PASSPHRASE
+
+unlocks, adds a wish, a large give and a smaller step of it (chosen by its
+text), shares them, writes a note, and checks that the ladder shows the
+smaller step indented under the big one and that "What my partner sees"
+lists what was shared and not the private draft. Screenshots at 360 and
+1280 px. Exits 0 when all went as expected, 1 with the reason otherwise, 2
+when the browser cannot start (never a silent pass)."""
+import os
+import sys
+import tempfile
+
+try:
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+    from selenium.common.exceptions import StaleElementReferenceException
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support.ui import Select, WebDriverWait
+except ImportError as e:
+    print(f"browser_method_check: selenium is missing ({e})", file=sys.stderr)
+    sys.exit(2)
+
+url, shots, passphrase = sys.argv[1:4]
+os.makedirs(shots, exist_ok=True)
+WISH = "Ask me one question about my day before we look at our phones"
+BIG = "A whole Saturday together, phones switched off, just the two of us"
+STEP = "One evening walk after dinner, phones at home"
+DRAFT = "A private draft that never leaves"
+NOTE = "Thank you for listening so well last night"
+
+
+def fail(why):
+    print(f"browser_method_check: {why}", file=sys.stderr)
+    sys.exit(1)
+
+
+def start_browser(profile):
+    opts = webdriver.ChromeOptions()
+    opts.binary_location = "/usr/bin/chromium"
+    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu",
+                "--disable-dev-shm-usage", "--no-first-run",
+                "--window-size=1280,900", f"--user-data-dir={profile}"):
+        opts.add_argument(arg)
+    opts.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    try:
+        return webdriver.Chrome(service=Service("/usr/bin/chromedriver"),
+                                options=opts)
+    except Exception as e:  # noqa: BLE001 - any failure to start is fatal
+        print(f"browser_method_check: Chromium did not start: {e}",
+              file=sys.stderr)
+        sys.exit(2)
+
+
+def shot(driver, name, width):
+    driver.set_window_size(width, 900)
+    height = driver.execute_script(
+        "return document.documentElement.scrollHeight")
+    driver.set_window_size(width, max(600, height + 40))
+    driver.execute_script("window.scrollTo(0, 0)")
+    overflow = driver.execute_script(
+        "return document.documentElement.scrollWidth > window.innerWidth")
+    path = os.path.join(shots, f"{name}-{width}.png")
+    driver.save_screenshot(path)
+    print(f"saved {path}")
+    if overflow:
+        fail(f"{name} at {width} px is wider than the window")
+
+
+def wait_for(driver, condition, what, timeout=20):
+    try:
+        WebDriverWait(driver, timeout,
+                      ignored_exceptions=[StaleElementReferenceException]
+                      ).until(condition)
+    except Exception:  # noqa: BLE001 - a timeout is the failure we report
+        fail(f"timed out waiting for {what}")
+
+
+def texts(driver, selector):
+    return [e.text for e in driver.find_elements(By.CSS_SELECTOR, selector)]
+
+
+def item(driver, selector, text):
+    for li in driver.find_elements(By.CSS_SELECTOR, selector):
+        if li.find_element(By.CSS_SELECTOR, ":scope > .text").text == text:
+            return li
+    return None
+
+
+def type_into(driver, element_id, text):
+    box = driver.find_element(By.ID, element_id)
+    box.clear()
+    box.send_keys(text)
+
+
+def add_give(driver, text, size, smaller_than_text=None):
+    type_into(driver, "give-text", text)
+    driver.find_element(
+        By.CSS_SELECTOR, f'input[name="size"][value="{size}"]').click()
+    if smaller_than_text:
+        Select(driver.find_element(By.ID, "give-smaller")
+               ).select_by_visible_text("My give: " + smaller_than_text)
+    driver.find_element(By.CSS_SELECTOR, "#give-form button").click()
+    wait_for(driver, lambda d: item(d, "#my-gives li", text) is not None,
+             f"the give {text!r}")
+
+
+def share(driver, selector, text):
+    li = item(driver, selector, text)
+    li.find_element(By.XPATH, "./div[@class='actions']/button[text()='Share']"
+                    ).click()
+    wait_for(driver, lambda d: "shared" in item(d, selector, text)
+             .find_element(By.CSS_SELECTOR, ":scope > .meta").text,
+             f"{text!r} shared")
+
+
+def run(driver):
+    driver.get(url)
+    wait_for(driver, lambda d: d.find_element(By.ID, "passphrase")
+             .is_displayed(), "the unlock screen")
+    driver.find_element(By.ID, "passphrase").send_keys(passphrase, Keys.ENTER)
+    wait_for(driver, lambda d: d.find_element(By.ID, "lists-view")
+             .is_displayed(), "the lists", timeout=30)
+
+    type_into(driver, "wish-text", WISH)
+    driver.find_element(By.CSS_SELECTOR, "#wish-form button").click()
+    wait_for(driver, lambda d: item(d, "#my-wishes li", WISH) is not None,
+             "the wish")
+    add_give(driver, BIG, "large")
+    add_give(driver, STEP, "small", smaller_than_text=BIG)
+    add_give(driver, DRAFT, "medium")
+
+    # The ladder: the smaller step is a rung inside the big give's item.
+    big = item(driver, "#my-gives > li", BIG)
+    if big is None:
+        fail("the large give is not a top step of the ladder")
+    rungs = [e.text for e in big.find_elements(
+        By.CSS_SELECTOR, ":scope > ul.ladder > li > .text")]
+    if rungs != [STEP]:
+        fail(f"the smaller step is not under the large give: {rungs}")
+    if item(driver, "#my-gives > li", STEP) is not None:
+        fail("the smaller step is also shown as a top step")
+    step = item(driver, "#my-gives li", STEP)
+    relation = step.find_element(By.CSS_SELECTOR, ":scope > .relation").text
+    if relation != f"A smaller step of \u201c{BIG}\u201d":
+        fail(f"the smaller step says {relation!r}")
+    indent = (step.location["x"] - big.location["x"])
+    if indent < 8:
+        fail(f"the smaller step is not indented ({indent} px)")
+
+    share(driver, "#my-wishes li", WISH)
+    share(driver, "#my-gives li", BIG)
+    share(driver, "#my-gives li", STEP)
+
+    driver.find_element(By.ID, "consent-lists").click()
+    wait_for(driver, lambda d: d.find_element(By.ID, "consent-lists-words")
+             .text == "You are ready; waiting for your partner.", "ready")
+
+    type_into(driver, "note-text", NOTE)
+    driver.find_element(By.CSS_SELECTOR, "#note-form button").click()
+    wait_for(driver, lambda d: texts(d, "#notes-list .text") == [NOTE],
+             "the note in the notes")
+    words = driver.find_element(By.ID, "notes-consent-words").text
+    if not words.startswith("Notes are off for now"):
+        fail(f"the notes consent is not said in words: {words!r}")
+
+    # What my partner sees: the shared three and the note, not the draft.
+    wait_for(driver, lambda d: NOTE in texts(d, "#preview-list .text"),
+             "the note in the preview")
+    shown = texts(driver, "#preview-list .text")
+    if sorted(shown) != sorted([WISH, BIG, STEP, NOTE]):
+        fail(f"the preview shows {shown}")
+    metas = texts(driver, "#preview-list .meta")
+    if "My note \u00b7 waits until you are ready for notes" not in metas:
+        fail(f"the preview does not say what waits: {metas}")
+    foot = driver.find_element(By.ID, "preview-footnote").text
+    if not foot.startswith("One private draft stays on this laptop"):
+        fail(f"the preview's footnote says {foot!r}")
+
+    shot(driver, "method", 360)
+    # At 360 px the whole page is too tall to read at once: the ladder and
+    # the preview are also kept apart.
+    for part, element_id in (("ladder", "my-gives"),
+                             ("preview", "preview-list"),
+                             ("notes", "note-form")):
+        path = os.path.join(shots, f"method-{part}-360.png")
+        driver.find_element(By.ID, element_id).screenshot(path)
+        print(f"saved {path}")
+    shot(driver, "method", 1280)
+    problems = [e["message"] for e in driver.get_log("browser")
+                if "Content Security Policy" in e["message"] or
+                e["level"] == "SEVERE" and "favicon" not in e["message"]]
+    if problems:
+        fail("the browser reported: " + " | ".join(problems))
+    print("browser_method_check: all well")
+
+
+def main():
+    with tempfile.TemporaryDirectory() as profile:
+        driver = start_browser(profile)
+        try:
+            run(driver)
+        finally:
+            driver.quit()
+
+
+main()
