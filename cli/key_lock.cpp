@@ -1,5 +1,9 @@
-// The home's key lock; see key_lock.hpp. Only this file opens key.lock: a
-// process that closed any other descriptor of it would drop its locks.
+// The home's key lock; see key_lock.hpp. Open file description locks
+// (F_OFD_*), not classic POSIX ones: a classic lock belongs to the process
+// and goes when any descriptor of the file closes, so in `inch ui` one
+// request's Context ending would drop the lock a pairing on another thread
+// still relies on. These belong to the descriptor and go when it closes.
+// The agent (a fork) closes the descriptors it inherits (agent.cpp).
 #include "cli/key_lock.hpp"
 
 #include <fcntl.h>
@@ -17,8 +21,9 @@ int SetLock(int fd, short type, bool wait) {
   fl.l_whence = SEEK_SET;
   fl.l_start = 0;
   fl.l_len = 0;  // the whole file
+  fl.l_pid = 0;  // F_OFD_* require it
   for (;;) {
-    int rc = ::fcntl(fd, wait ? F_SETLKW : F_SETLK, &fl);
+    int rc = ::fcntl(fd, wait ? F_OFD_SETLKW : F_OFD_SETLK, &fl);
     if (rc == 0 || errno != EINTR) return rc;
   }
 }

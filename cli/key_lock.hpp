@@ -2,9 +2,10 @@
 // node.json holds a shared lock on <home>/key.lock for as long as it runs;
 // `inch passphrase --rotate-key` needs it exclusive, so no other process
 // (a daemon, a sync, a command waiting at a prompt) keeps using, or writes
-// under, a key that is being replaced. fcntl record locks: the kernel drops
-// them when the process ends, however it ends, and a fork (the unlock
-// agent) does not inherit them.
+// under, a key that is being replaced. fcntl open file description locks: each
+// KeyLock's own (two in one process, as in `inch ui`, are independent); the
+// kernel drops one when its descriptor closes, however the process ends, and
+// the unlock agent (a fork) closes the descriptor it inherits.
 #pragma once
 
 #include <string>

@@ -339,7 +339,8 @@ Result<PreviewParts> BuildPreview(store::SharedReader& s) {
 
 }  // namespace
 
-Result<nlohmann::json> PreviewJson(store::SharedReader& s, std::size_t* drafts) {
+Result<nlohmann::json> PreviewJson(store::SharedReader& s,
+                                   std::size_t* drafts) {
   auto parts = BuildPreview(s);
   if (!parts) return std::unexpected(parts.error());
   if (drafts) *drafts = parts->drafts;

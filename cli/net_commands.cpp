@@ -9,6 +9,7 @@
 #include "cli/home.hpp"
 #include "cli/net_node.hpp"
 #include "cli/node_file.hpp"
+#include "cli/partner_state.hpp"
 #include "crypto/check_words.hpp"
 #include "crypto/kdf.hpp"
 #include "net/client.hpp"
@@ -119,32 +120,15 @@ Status Unpair(Context& ctx) {
   if (!node) return std::unexpected(node.error());
   auto store = node->OpenStore();
   if (!store) return std::unexpected(store.error());
-  // Erases everything but just enough to tell the partner, in one step.
-  if (auto st = (*store)->pairing().UnpairAndOweNotice(); !st) {
-    if (st.error().code == Errc::kNotFound)
-      return Fail(Errc::kNotFound, "not paired");
-    return st;
-  }
-  auto owed = (*store)->sync().OwedUnpairNotice();
-  if (!owed) return std::unexpected(owed.error());
-  bool told = false;
-  auto ep = *owed ? net::ParseEndpoint((*owed)->last_address)
-                  : Fail(Errc::kNotFound, "no notice owed");
-  if (ep) {
-    asio::io_context io;
-    if (RunTask(io,
-                net::DeliverUnpair(node->identity.secret_key, **owed, *ep))) {
-      told =
-          (*store)->sync().ForgetUnpairNotice((*owed)->partner_public_key).has_value();
-    }
-  }
+  auto told = UnpairAndTell(*node, **store);
+  if (!told) return std::unexpected(told.error());
   if (ctx.out().json()) {
-    ctx.out().Json({{"unpaired", true}, {"partner_told", told}});
+    ctx.out().Json({{"unpaired", true}, {"partner_told", *told}});
   } else {
     ctx.out().Line("Unpaired: the partner's data and keys are erased here.");
-    ctx.out().Line(told ? "The partner's node was told and erased ours."
-                        : "The partner's node will be told the next time they "
-                          "reach each other (inch serve or inch sync).");
+    ctx.out().Line(*told ? "The partner's node was told and erased ours."
+                         : "The partner's node will be told the next time "
+                           "they reach each other (inch serve or inch sync).");
   }
   return {};
 }
@@ -156,20 +140,17 @@ void StatusSectionNet(Context& ctx, StatusReport& report) {
   if (!node) return;
   auto store = node->OpenStore();
   if (!store) return;
-  auto partner = (*store)->pairing().Partner();
-  if (!partner) return;
-  if (!*partner) {
+  auto seen = ReadPartnerStatus(*node, **store);
+  if (!seen) return;
+  const auto& partner = seen->partner;
+  if (!partner) {
     report.json["partner"] = nullptr;
     report.lines.emplace_back("partner", "not paired");
   } else {
-    std::vector<std::string> words;
-    if (auto secret = (*store)->pairing().PairSecret()) {
-      words = crypto::CheckWords(*secret, node->identity.public_key,
-                                 (*partner)->public_key);
-    }
-    report.json["partner"] = PartnerJson(**partner, words);
-    report.lines.emplace_back("partner", (*partner)->node_id + "  (" +
-                                             crypto::JoinWords(words) + ")");
+    const auto& words = seen->check_words;
+    report.json["partner"] = PartnerJson(*partner, words);
+    report.lines.emplace_back(
+        "partner", partner->node_id + "  (" + crypto::JoinWords(words) + ")");
     if (auto state = (*store)->reader().CurrentState();
         state && !report.json.contains("consents")) {
       auto on = [&](int slot, int kind) {
@@ -191,14 +172,7 @@ void StatusSectionNet(Context& ctx, StatusReport& report) {
                                              yn(on(store::kPartner, 1)));
     }
   }
-  // Every session that converged (inch sync, or a daemon's) records it in
-  // the store; homes written before then kept it in a file.
-  std::int64_t ms = 0;
-  if (auto noted = (*store)->reader().LastSync()) ms = *noted;
-  if (ms == 0) {
-    auto last = ReadFile(node->files.dir + "/last-sync", 64);
-    ms = last ? std::atoll(last->c_str()) : 0;
-  }
+  const std::int64_t ms = seen->last_sync_ms;
   report.json["last_sync"] =
       ms ? nlohmann::json(IsoUtc(ms)) : nlohmann::json(nullptr);
   report.lines.emplace_back("last sync", ms ? LocalMinute(ms) : "never");

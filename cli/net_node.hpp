@@ -6,6 +6,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "cli/context.hpp"
 #include "cli/home.hpp"
@@ -30,9 +31,13 @@ struct NetNode {
 // Unlocks (or fails kLocked) and opens the node's identity.
 Result<NetNode> LoadNode(Context& ctx);
 
+// What RunTask returns (as kUnreachable) when another thread stopped the
+// io_context before the task ended (the page gave up a pairing).
+inline constexpr std::string_view kStoppedWords = "stopped before it finished";
+
 // Runs `task` to completion on a fresh io_context. The context stops when
 // the task ends: work it leaves behind (a pairing offer's announcer, say)
-// must not keep the command waiting.
+// must not keep the command waiting. T is a Result.
 template <class T>
 T RunTask(boost::asio::io_context& io, net::awaitable<T> task) {
   std::optional<T> out;
@@ -51,6 +56,7 @@ T RunTask(boost::asio::io_context& io, net::awaitable<T> task) {
       return T(Fail(Errc::kIo, std::string("network error: ") + e.what()));
     }
   }
+  if (!out) return T(Fail(Errc::kUnreachable, std::string(kStoppedWords)));
   return std::move(*out);
 }
 

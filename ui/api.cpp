@@ -78,6 +78,8 @@ Api::Api(ApiConfig config) : config_(std::move(config)) {
   for (auto& r : ListsRoutes()) routes_.push_back(std::move(r));
   for (auto& r : SetupRoutes()) routes_.push_back(std::move(r));
   for (auto& r : JournalRoutes()) routes_.push_back(std::move(r));
+  for (auto& r : PairRoutes()) routes_.push_back(std::move(r));
+  pair_job_ = NewPairJob();
 }
 
 cli::Context Api::NewContext() const {

@@ -5,7 +5,9 @@
 // Context) and describe things as the CLI's --json does.
 #pragma once
 
+#include <cstddef>
 #include <functional>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
@@ -15,6 +17,12 @@
 #include "common/error.hpp"
 
 namespace inch::ui {
+
+// The longest passphrase a request may carry (unlock, setup): far beyond
+// any a person types, and a bound on what Argon2 is handed.
+inline constexpr std::size_t kMaxPassphraseBytes = 1024;
+
+class PairJob;  // ui/pair_job.hpp
 
 struct ApiRequest {
   std::string method;  // "GET", "POST"
@@ -46,6 +54,8 @@ class Api {
   // (never a prompt or a passphrase file; `inch ui` clears
   // INCH_PASSPHRASE_FILE). It holds the home's key lock until destroyed.
   cli::Context NewContext() const;
+  // The one pairing or unpairing the page runs (api_pair.cpp).
+  PairJob& pair_job() const { return *pair_job_; }
 
   using Handler = std::function<Result<ApiResponse>(
       const Api& api, const ApiRequest& req, std::string_view id)>;
@@ -58,6 +68,7 @@ class Api {
  private:
   ApiConfig config_;
   std::vector<Route> routes_;
+  std::shared_ptr<PairJob> pair_job_;
 };
 
 // The HTTP status for an error code (see Api::Handle).
@@ -75,5 +86,7 @@ std::vector<Api::Route> NodeRoutes();
 std::vector<Api::Route> ListsRoutes();
 std::vector<Api::Route> SetupRoutes();    // api_setup.cpp
 std::vector<Api::Route> JournalRoutes();  // api_journal.cpp
+std::vector<Api::Route> PairRoutes();     // api_pair.cpp
+std::shared_ptr<PairJob> NewPairJob();    // api_pair.cpp
 
 }  // namespace inch::ui

@@ -32,7 +32,7 @@ Result<ApiResponse> PostGive(const Api& api, const ApiRequest& req,
   if (!for_wish) return std::unexpected(for_wish.error());
   auto smaller = OptionalItem(s, req.body, "smaller_than");
   if (!smaller) return std::unexpected(smaller.error());
-  auto id = s.AddGive(*text, *size, *for_wish, *smaller);
+  auto id = s.edits().AddGive(*text, *size, *for_wish, *smaller);
   if (!id) {
     if (id.error().code == Errc::kNotFound) {
       return Fail(Errc::kNotFound,
@@ -67,16 +67,17 @@ Result<ApiResponse> OnPartnerItem(const Api& api, std::string_view id, Act act,
     }
     return std::unexpected(st.error());
   }
-  auto now = s.Item(*item);
+  auto now = s.reader().Item(*item);
   if (!now) return std::unexpected(now.error());
   nlohmann::json j = nullptr;
   if (*now) {
-    auto answer = s.PrivateAnswerFor(*item);
+    auto answer = s.reader().PrivateAnswerFor(*item);
     if (!answer) return std::unexpected(answer.error());
-    j = cli::lists::ItemJson(s, **now, *answer);
+    j = cli::lists::ItemJson(s.reader(), **now, *answer);
   }
   return ApiResponse{
-      200, {{"id", s.FormatId(*item)}, {"status", status}, {"item", j}}};
+      200,
+      {{"id", s.reader().FormatId(*item)}, {"status", status}, {"item", j}}};
 }
 
 Result<ApiResponse> PostChoose(const Api& api, const ApiRequest&,
@@ -84,7 +85,7 @@ Result<ApiResponse> PostChoose(const Api& api, const ApiRequest&,
   return OnPartnerItem(
       api, id,
       [](store::SharedStore& s, store::ItemId i) {
-        return s.Respond(i, store::Progress::kChosen);
+        return s.edits().Respond(i, store::Progress::kChosen);
       },
       "chosen");
 }
@@ -94,7 +95,7 @@ Result<ApiResponse> PostDone(const Api& api, const ApiRequest&,
   return OnPartnerItem(
       api, id,
       [](store::SharedStore& s, store::ItemId i) {
-        return s.Respond(i, store::Progress::kDone);
+        return s.edits().Respond(i, store::Progress::kDone);
       },
       "done");
 }
@@ -104,7 +105,7 @@ Result<ApiResponse> PostNotYet(const Api& api, const ApiRequest&,
   return OnPartnerItem(
       api, id,
       [](store::SharedStore& s, store::ItemId i) {
-        return s.AnswerPrivately(i, store::PrivateAnswer::kNotYet);
+        return s.edits().AnswerPrivately(i, store::PrivateAnswer::kNotYet);
       },
       "not-yet");
 }

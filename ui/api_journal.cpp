@@ -15,6 +15,7 @@
 #include "cli/prompts.hpp"
 #include "cli/text_input.hpp"
 #include "ui/api.hpp"
+#include "ui/api_words.hpp"
 
 namespace inch::ui {
 namespace {
@@ -22,12 +23,6 @@ namespace {
 // More than a person writes in years of reflection, and a bound on the
 // response (entries are at most 64 KiB each).
 constexpr std::size_t kListLimit = 1000;
-
-std::int64_t NowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 Result<store::Journal*> OpenJournal(cli::Context& ctx) {
   if (auto st = RequireKey(ctx); !st) return std::unexpected(st.error());

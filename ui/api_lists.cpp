@@ -152,9 +152,10 @@ Result<ApiResponse> OnItem(const Api& api, std::string_view id, Act act,
   }
   auto now = ItemNow(**store, *item);
   if (!now) return std::unexpected(now.error());
-  return ApiResponse{
-      200,
-      {{"id", (*store)->reader().FormatId(*item)}, {"status", status}, {"item", *now}}};
+  return ApiResponse{200,
+                     {{"id", (*store)->reader().FormatId(*item)},
+                      {"status", status},
+                      {"item", *now}}};
 }
 
 Result<ApiResponse> PostShare(const Api& api, const ApiRequest&,
@@ -169,7 +170,9 @@ Result<ApiResponse> PostWithdraw(const Api& api, const ApiRequest&,
                                  std::string_view id) {
   return OnItem(
       api, id,
-      [](store::SharedStore& s, store::ItemId i) { return s.edits().Withdraw(i); },
+      [](store::SharedStore& s, store::ItemId i) {
+        return s.edits().Withdraw(i);
+      },
       "withdrawn");
 }
 

@@ -19,8 +19,6 @@ namespace {
 
 using std::chrono::milliseconds;
 
-constexpr std::size_t kMaxPassphraseBytes = 1024;
-
 // The partner, consents and last sync; needs the key.
 Status AddPairing(cli::Context& ctx, nlohmann::json& out) {
   auto node = ctx.Node();

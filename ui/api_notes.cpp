@@ -17,12 +17,12 @@ Result<ApiResponse> GetNotes(const Api& api, const ApiRequest&,
   auto store = OpenStore(ctx);
   if (!store) return std::unexpected(store.error());
   auto& s = **store;
-  auto state = s.CurrentState();
+  auto state = s.reader().CurrentState();
   if (!state) return std::unexpected(state.error());
-  auto counts = s.Counts();
+  auto counts = s.reader().Counts();
   if (!counts) return std::unexpected(counts.error());
   return ApiResponse{200,
-                     {{"notes", cli::lists::NotesJson(s, *state)},
+                     {{"notes", cli::lists::NotesJson(s.reader(), *state)},
                       {"consent", ConsentsJson(*counts)["notes"]}}};
 }
 
@@ -36,7 +36,7 @@ Result<ApiResponse> PostNote(const Api& api, const ApiRequest& req,
   auto& s = **store;
   auto give = OptionalItem(s, req.body, "for");
   if (!give) return std::unexpected(give.error());
-  auto id = s.AddNote(*text, *give);
+  auto id = s.edits().AddNote(*text, *give);
   if (!id) {
     if (id.error().code == Errc::kNotFound) {
       return Fail(Errc::kNotFound,
@@ -47,7 +47,7 @@ Result<ApiResponse> PostNote(const Api& api, const ApiRequest& req,
   auto note = ItemNow(s, *id);
   if (!note) return std::unexpected(note.error());
   nlohmann::json j = *note;
-  if (*give) j["thanks_for"] = s.FormatId(**give);
+  if (*give) j["thanks_for"] = s.reader().FormatId(**give);
   return ApiResponse{201, j};
 }
 
@@ -58,9 +58,9 @@ Result<ApiResponse> GetPreview(const Api& api, const ApiRequest&,
   if (!store) return std::unexpected(store.error());
   auto& s = **store;
   std::size_t drafts = 0;
-  auto list = cli::lists::PreviewJson(s, &drafts);
+  auto list = cli::lists::PreviewJson(s.reader(), &drafts);
   if (!list) return std::unexpected(list.error());
-  auto counts = s.Counts();
+  auto counts = s.reader().Counts();
   if (!counts) return std::unexpected(counts.error());
   return ApiResponse{200,
                      {{"items", *list},

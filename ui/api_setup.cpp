@@ -9,8 +9,6 @@
 namespace inch::ui {
 namespace {
 
-constexpr std::size_t kMaxPassphraseBytes = 1024;
-
 Result<ApiResponse> GetSetup(const Api& api, const ApiRequest&,
                              std::string_view) {
   cli::Context ctx = api.NewContext();

@@ -118,8 +118,10 @@ class NetTest : public ::testing::Test {
 
   void PinBoth(Node& a, Node& b) {
     auto secret = crypto::Secret::Random(32);
-    ASSERT_TRUE(a.store->pairing().SetPartner(b.id.public_key, secret).has_value());
-    ASSERT_TRUE(b.store->pairing().SetPartner(a.id.public_key, secret).has_value());
+    ASSERT_TRUE(
+        a.store->pairing().SetPartner(b.id.public_key, secret).has_value());
+    ASSERT_TRUE(
+        b.store->pairing().SetPartner(a.id.public_key, secret).has_value());
   }
 
   // One sync between a (dialer) and b (listener).

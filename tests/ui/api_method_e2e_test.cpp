@@ -25,7 +25,7 @@ using ui::ApiConfig;
 using ui::ApiRequest;
 using ui::ApiResponse;
 
-constexpr std::string_view kPayload = "<img src=x onerror=alert(1)>";
+constexpr std::string_view kScriptPayload = "<img src=x onerror=alert(1)>";
 
 class ApiMethodTest : public TwoNodes {
  protected:
@@ -63,7 +63,7 @@ class ApiMethodTest : public TwoNodes {
           200u);
       Ok(b_, {"ready", what});
     }
-    ASSERT_FALSE(SharedWish(b_, std::string(kPayload)).empty());
+    ASSERT_FALSE(SharedWish(b_, std::string(kScriptPayload)).empty());
     json give =
         json::parse(Ok(b_, {"--json", "give", "add", "Tea in bed on Sunday"}),
                     nullptr, false);
@@ -93,7 +93,7 @@ TEST_F(ApiMethodTest, APartnersScriptPayloadComesBackAsItsExactText) {
   ApiResponse lists = Call("GET", "/api/lists");
   ASSERT_EQ(lists.status, 200u);
   const json& wish = lists.body["partner"]["wishes"][0];
-  EXPECT_EQ(wish["text"], std::string(kPayload));
+  EXPECT_EQ(wish["text"], std::string(kScriptPayload));
   EXPECT_EQ(wish["author"], "partner");
   // The same description as `inch list --json`.
   json cli = CliJson({"list", "--partner"});
