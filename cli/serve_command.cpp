@@ -4,6 +4,8 @@
 // or the passphrase file, so `inch lock` locks it too.
 //
 // States:  WAITING --agent holds a key that opens this node--> RUNNING
+//          (WAITING also covers a home with no node yet: a service
+//          installed before the first run waits for it)
 //          RUNNING --agent gone or changed (lock, idle timeout, unlock
 //                    again, kill)--> WAITING, once the daemon has stopped
 //                    and every key it held is wiped
@@ -61,6 +63,8 @@ class Server {
   void Wait(const std::string& why);
   // Whether the agent still holds the key this daemon runs with.
   bool AgentStillHolds() const;
+  // Whether the home holds a node yet (false before the first run).
+  bool HasNode() const;
 
   Context& ctx_;
   asio::io_context& io_;
@@ -91,6 +95,13 @@ bool Server::AgentStillHolds() const {
   // A look ('P'), not a use: see Run().
   auto key = agent::FetchKey(socket_, /*touch=*/false);
   return key && running_key_ != nullptr && key->master.Equals(*running_key_);
+}
+
+bool Server::HasNode() const {
+  Context fresh;
+  fresh.options = ctx_.options;
+  auto home = fresh.Home();
+  return home || home.error().code != Errc::kNotFound;
 }
 
 void Server::Stop() {
@@ -136,7 +147,13 @@ net::awaitable<Status> Server::Run() {
     // own commands keep the agent alive; `inch unlock --for 8h` (up to
     // 24h) is how to keep a daemon serving through a day.
     auto key = agent::FetchKey(socket_, /*touch=*/false);
-    if (!key) {
+    if (!HasNode()) {
+      // Installed as a service before the first run: the page's (or `inch
+      // init`'s) unlock starts an agent, which wakes us.
+      Wait(
+          "there is no inch on this laptop yet: waiting for the first run "
+          "(`inch ui`, or `inch init` then `inch unlock`)");
+    } else if (!key) {
       Wait("inch is locked: waiting for `inch unlock`");
     } else {
       auto st = co_await RunUnlocked(std::move(key->master));
@@ -217,7 +234,11 @@ net::awaitable<Status> Server::RunUnlocked(crypto::Secret master) {
 }
 
 Status Serve(Context& ctx, const std::string& listen) {
-  if (auto files = ctx.Home(); !files) return std::unexpected(files.error());
+  // No node yet is a state to wait in (see Server::Run), not an error.
+  if (auto files = ctx.Home();
+      !files && files.error().code != Errc::kNotFound) {
+    return std::unexpected(files.error());
+  }
   auto socket = ctx.AgentSocket(/*create_dir=*/true);
   if (!socket) return std::unexpected(socket.error());
   auto endpoint = net::ParseEndpoint(

@@ -17,6 +17,7 @@ Status Pairing::SetPartner(ByteView partner_public_key,
       impl_->my_pk()) {
     return Fail(Errc::kInvalidInput, "a node cannot pair with itself");
   }
+  if (auto s = impl_->FollowPairingElsewhere(); !s) return s;
   if (!impl_->partner_pk().empty())
     return Fail(Errc::kExists, "already paired; unpair first");
   auto& db = impl_->db();
@@ -36,6 +37,8 @@ Status Pairing::SetPartner(ByteView partner_public_key,
 }
 
 Result<std::optional<PartnerInfo>> Pairing::Partner() {
+  if (auto s = impl_->FollowPairingElsewhere(); !s)
+    return std::unexpected(s.error());
   auto st = impl_->db().Prepare(
       "SELECT public_key, address FROM partner WHERE id = 1");
   auto row = st.Step();
@@ -67,6 +70,7 @@ Result<crypto::Secret> Pairing::PairSecret() {
 }
 
 Status Pairing::SetPartnerAddress(std::string_view host_port) {
+  if (auto s = impl_->FollowPairingElsewhere(); !s) return s;
   if (impl_->partner_pk().empty()) return Fail(Errc::kNotFound, "not paired");
   auto st = impl_->db().Prepare("UPDATE partner SET address = ? WHERE id = 1");
   st.Bind(1, crypto::Seal(impl_->shared_key(), AsBytes(host_port),

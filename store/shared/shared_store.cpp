@@ -187,10 +187,29 @@ Status SharedDb::Migrate(bool created) {
   return {};
 }
 
+Status SharedDb::FollowPairingElsewhere() {
+  auto version = db().PragmaInt("data_version");
+  if (!version) return std::unexpected(version.error());
+  if (*version == seen_data_version_) return {};
+  seen_data_version_ = *version;
+  auto st = db().Prepare("SELECT public_key FROM partner WHERE id = 1");
+  auto row = st.Step();
+  if (!row) return std::unexpected(row.error());
+  const Bytes on_disk = *row ? st.ColumnBlob(0) : Bytes{};
+  if (on_disk == partner_pk_) return {};
+  ForgetQuietRelease();
+  return LoadPartnerCache();
+}
+
 Status SharedDb::LoadPartnerCache() {
   partner_pk_.clear();
   partner_node_id_.clear();
   op_key_ = crypto::Secret();
+  // What this load saw, so FollowPairingElsewhere looks again only after
+  // another connection's commit.
+  auto version = db().PragmaInt("data_version");
+  if (!version) return std::unexpected(version.error());
+  seen_data_version_ = *version;
   auto st = db().Prepare("SELECT public_key FROM partner WHERE id = 1");
   auto row = st.Step();
   if (!row) return std::unexpected(row.error());

@@ -89,6 +89,11 @@ class SharedDb {
   Status MacGateRecordsV4();
   // Reloads the partner pin and forgets the cached op key.
   Status LoadPartnerCache();
+  // A store held open for long (the daemon's) sees pairings made by other
+  // processes (the page, `inch pair`, `inch unpair`): when another
+  // connection committed since the last look (SQLite's data_version) and
+  // the partner row's key differs from the pin cached here, reload it.
+  Status FollowPairingElsewhere();
   // The cached pair op key. kNotFound when unpaired.
   Result<const crypto::Secret*> OpKey();
 
@@ -229,6 +234,7 @@ class SharedDb {
   PartnerQuotas quotas_;
   Bytes partner_pk_;
   std::string partner_node_id_;
+  std::int64_t seen_data_version_ = -1;  // FollowPairingElsewhere's last look
 };
 
 std::string AtRestAd(std::string_view table, int author, std::uint64_t a);

@@ -111,6 +111,28 @@ TEST_F(LockDaemonTest, ServeStartedWhileLockedWaitsThenServesAfterUnlock) {
   EXPECT_EQ(DaemonState(a_), "not_running");
 }
 
+// A service installed before the first run (or `inch serve` started then)
+// waits for the node instead of failing, and serves once it is made and
+// unlocked.
+TEST(ServeBeforeFirstRunTest, WaitsForTheNodeThenServesOnceUnlocked) {
+  InchSandbox box;  // no `inch init` yet
+  BackgroundProcess serve(
+      INCH_BINARY, {"--json", "serve", "--listen", "127.0.0.1:0"}, box.Env());
+  ASSERT_TRUE(serve.started());
+  EXPECT_EQ(serve.ReadLine(std::chrono::seconds(2)), "");  // alive, waiting
+  ASSERT_EQ(box.RunWithPassphrase({"init"}).exit_code, 0);
+  ASSERT_EQ(box.RunWithPassphrase({"unlock"}).exit_code, 0);
+  auto line = json::parse(serve.ReadLine(), nullptr, false);
+  ASSERT_TRUE(line.is_object() && line.contains("address")) << line.dump();
+  serve.Signal(SIGTERM);
+  RunResult done = serve.Wait();
+  EXPECT_EQ(done.exit_code, 0) << Describe(done);
+  EXPECT_NE(done.err.find("there is no inch on this laptop yet: waiting for "
+                          "the first run"),
+            std::string::npos)
+      << done.err;
+}
+
 TEST_F(LockDaemonTest, TheIdleTimeoutLocksTheDaemonToo) {
   ASSERT_EQ(a_.RunWithPassphrase({"unlock", "--for", "3s"}).exit_code, 0);
   std::string address;

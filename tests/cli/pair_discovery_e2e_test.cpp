@@ -11,6 +11,7 @@
 #include <random>
 
 #include "tests/cli/net_fixture.hpp"
+#include "tests/support/lan_namespace.hpp"
 #include "tests/support/terminal_process.hpp"
 
 namespace inch::test {
@@ -20,41 +21,18 @@ using nlohmann::json;
 
 class PairDiscoveryE2eTest : public TwoNodes {
  protected:
-  void TearDown() override {
-    if (!netns_.empty()) {
-      std::system(("ip netns del " + netns_ + " 2>/dev/null").c_str());
-    }
-  }
-
-  // A namespace with a veth pair 10.77.0.1/24 <-> 10.77.0.2/24 (both ends
-  // inside it), so processes in it have two multicast-capable interfaces.
-  // Returns "" (and says why) when it cannot be made.
-  std::string MakeNetns() {
-    if (geteuid() != 0) {
-      why_ = "not root: cannot create a network namespace";
-      return "";
-    }
-    std::string ns = "inchpd" + std::to_string(getpid());
-    std::string script =
-        "ip netns add " + ns + " && ip netns exec " + ns +
-        " sh -c 'ip link add pa type veth peer name pb && "
-        "ip addr add 10.77.0.1/24 dev pa && ip addr add 10.77.0.2/24 dev pb "
-        "&& ip link set pa up && ip link set pb up && ip link set lo up' "
-        ">/dev/null 2>&1";
-    if (std::system(script.c_str()) != 0) {
-      std::system(("ip netns del " + ns + " 2>/dev/null").c_str());
-      why_ = "`ip netns add` or a veth pair failed here";
-      return "";
-    }
-    netns_ = ns;
-    return ns;
+  // A namespace with a LAN of its own (tests/support/lan_namespace.hpp),
+  // so processes in it have two multicast-capable interfaces. Returns
+  // false (and says why) when it cannot be made.
+  bool MakeNetns() {
+    lan_ = std::make_unique<LanNamespace>("inchpd");
+    why_ = lan_->why();
+    return lan_->ok();
   }
 
   // `ip netns exec NS inch args...`.
   std::vector<std::string> InNs(const std::vector<std::string>& args) const {
-    std::vector<std::string> out{"netns", "exec", netns_, INCH_BINARY};
-    out.insert(out.end(), args.begin(), args.end());
-    return out;
+    return lan_->Exec(INCH_BINARY, args);
   }
   EnvVars NsEnv(const InchSandbox& box) const {
     return box.Env({{"INCH_DISCOVERY_PORT", std::to_string(udp_port_)}});
@@ -64,8 +42,9 @@ class PairDiscoveryE2eTest : public TwoNodes {
     return RunProcess(kIp, InNs(args), NsEnv(box));
   }
 
-  static constexpr const char* kIp = "/usr/sbin/ip";
-  std::string netns_, why_;
+  static constexpr const char* kIp = LanNamespace::kIp;
+  std::unique_ptr<LanNamespace> lan_;
+  std::string why_;
   unsigned short udp_port_ =
       static_cast<unsigned short>(40000 + std::random_device{}() % 20000);
 };
@@ -84,7 +63,7 @@ TEST_F(PairDiscoveryE2eTest, ListenOnASpecificAddressPrintsJustIt) {
 }
 
 TEST_F(PairDiscoveryE2eTest, ListenOnTheWildcardListsEveryLanAddress) {
-  if (MakeNetns().empty()) GTEST_SKIP() << why_;
+  if (!MakeNetns()) GTEST_SKIP() << why_;
   BackgroundProcess bg(kIp, InNs({"--json", "pair", "--listen"}), NsEnv(a_));
   auto line = json::parse(bg.ReadLine(), nullptr, false);
   ASSERT_TRUE(line.is_object());
@@ -101,7 +80,7 @@ TEST_F(PairDiscoveryE2eTest, ListenOnTheWildcardListsEveryLanAddress) {
 }
 
 TEST_F(PairDiscoveryE2eTest, PairWithNothingTypedButTheCode) {
-  if (MakeNetns().empty()) GTEST_SKIP() << why_;
+  if (!MakeNetns()) GTEST_SKIP() << why_;
   BackgroundProcess bg(kIp, InNs({"--json", "pair"}), NsEnv(a_));
   auto first = json::parse(bg.ReadLine(), nullptr, false);
   ASSERT_TRUE(first.is_object());
@@ -127,7 +106,7 @@ TEST_F(PairDiscoveryE2eTest, PairWithNothingTypedButTheCode) {
 }
 
 TEST_F(PairDiscoveryE2eTest, AWrongCodeDoesNotUseUpTheAnnouncedCode) {
-  if (MakeNetns().empty()) GTEST_SKIP() << why_;
+  if (!MakeNetns()) GTEST_SKIP() << why_;
   BackgroundProcess bg(kIp, InNs({"--json", "pair"}), NsEnv(a_));
   auto first = json::parse(bg.ReadLine(), nullptr, false);
   ASSERT_TRUE(first.is_object());

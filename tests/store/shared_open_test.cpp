@@ -11,6 +11,33 @@ namespace {
 using testing::Pair;
 using testing::SharedStoreTest;
 
+// A store held open for long (the daemon's) follows pairings another
+// process makes or ends on the same file: before, it said "not paired"
+// for ever and could not record the new partner's address.
+TEST(SharedStoreFollowTest, AStoreHeldOpenSeesAPairingMadeElsewhere) {
+  ASSERT_TRUE(crypto::InitCrypto());
+  testing::TempDir dir;
+  testing::Node a = testing::MakeNode(dir.path(), "a");
+  testing::Node b = testing::MakeNode(dir.path(), "b");
+  auto held = SharedStore::Open(a.path, crypto::Secret::CopyOf(a.key.view()),
+                                a.pk, false);
+  ASSERT_TRUE(held);
+  EXPECT_EQ((*held)->pairing().SetPartnerAddress("10.0.0.2:4000").error().code,
+            Errc::kNotFound);
+
+  Pair(a, b);  // through a's own handle: another connection
+  ASSERT_TRUE((*held)->pairing().SetPartnerAddress("10.0.0.2:4000"));
+  auto partner = (*held)->pairing().Partner();
+  ASSERT_TRUE(partner && *partner);
+  EXPECT_EQ((*partner)->public_key, b.pk);
+  EXPECT_EQ((*partner)->last_address, "10.0.0.2:4000");
+
+  ASSERT_TRUE(a->pairing().ErasePartner());
+  EXPECT_FALSE(*(*held)->pairing().Partner());
+  EXPECT_EQ((*held)->pairing().SetPartnerAddress("10.0.0.2:4000").error().code,
+            Errc::kNotFound);
+}
+
 TEST_F(SharedStoreTest, PairingStateAndErasePartner) {
   EXPECT_EQ(a->pairing().SetPartner(b.pk, secret).error().code, Errc::kExists);
   auto p = a->pairing().Partner();

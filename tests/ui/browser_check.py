@@ -14,8 +14,6 @@ import sys
 import tempfile
 
 try:
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
     from selenium.common.exceptions import StaleElementReferenceException
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
@@ -26,30 +24,12 @@ except ImportError as e:
           "apt-get install python3-selenium", file=sys.stderr)
     sys.exit(2)
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from inch_browser import fail, start_browser  # noqa: E402
+
 url, shots, passphrase, payload = sys.argv[1:5]
 os.makedirs(shots, exist_ok=True)
 GENTLE = "Ask me one question about my day before we look at our phones"
-
-
-def fail(why):
-    print(f"browser_check: {why}", file=sys.stderr)
-    sys.exit(1)
-
-
-def start_browser(profile):
-    opts = webdriver.ChromeOptions()
-    opts.binary_location = "/usr/bin/chromium"
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu",
-                "--disable-dev-shm-usage", "--no-first-run",
-                "--window-size=1280,900", f"--user-data-dir={profile}"):
-        opts.add_argument(arg)
-    opts.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    try:
-        return webdriver.Chrome(service=Service("/usr/bin/chromedriver"),
-                                options=opts)
-    except Exception as e:  # noqa: BLE001 - any failure to start is fatal
-        print(f"browser_check: Chromium did not start: {e}", file=sys.stderr)
-        sys.exit(2)
 
 
 def shot(driver, name, width):

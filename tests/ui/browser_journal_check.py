@@ -18,8 +18,6 @@ import sys
 import tempfile
 
 try:
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
     from selenium.common.exceptions import StaleElementReferenceException
     from selenium.common.exceptions import TimeoutException
     from selenium.webdriver.common.by import By
@@ -31,33 +29,14 @@ except ImportError as e:
           "apt-get install python3-selenium", file=sys.stderr)
     sys.exit(2)
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from inch_browser import fail, start_browser  # noqa: E402
+
 url, shots, passphrase = sys.argv[1:4]
 os.makedirs(shots, exist_ok=True)
 FIRST = "Coffee together before the day starts, phones in the other room."
 EDITED = FIRST + "\nAnd asking how the night was."
 SECOND = "More laughing at small things."
-
-
-def fail(why):
-    print(f"browser_journal_check: {why}", file=sys.stderr)
-    sys.exit(1)
-
-
-def start_browser(profile):
-    opts = webdriver.ChromeOptions()
-    opts.binary_location = "/usr/bin/chromium"
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu",
-                "--disable-dev-shm-usage", "--no-first-run",
-                "--window-size=1280,900", f"--user-data-dir={profile}"):
-        opts.add_argument(arg)
-    opts.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    try:
-        return webdriver.Chrome(service=Service("/usr/bin/chromedriver"),
-                                options=opts)
-    except Exception as e:  # noqa: BLE001 - any failure to start is fatal
-        print(f"browser_journal_check: Chromium did not start: {e}",
-              file=sys.stderr)
-        sys.exit(2)
 
 
 def shot(driver, name, width):

@@ -16,8 +16,6 @@ import sys
 import tempfile
 
 try:
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
     from selenium.common.exceptions import StaleElementReferenceException
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
@@ -26,6 +24,9 @@ except ImportError as e:
     print(f"browser_method_check: selenium is missing ({e})", file=sys.stderr)
     sys.exit(2)
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from inch_browser import fail, start_browser  # noqa: E402
+
 url, shots, passphrase = sys.argv[1:4]
 os.makedirs(shots, exist_ok=True)
 WISH = "Ask me one question about my day before we look at our phones"
@@ -33,28 +34,6 @@ BIG = "A whole Saturday together, phones switched off, just the two of us"
 STEP = "One evening walk after dinner, phones at home"
 DRAFT = "A private draft that never leaves"
 NOTE = "Thank you for listening so well last night"
-
-
-def fail(why):
-    print(f"browser_method_check: {why}", file=sys.stderr)
-    sys.exit(1)
-
-
-def start_browser(profile):
-    opts = webdriver.ChromeOptions()
-    opts.binary_location = "/usr/bin/chromium"
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu",
-                "--disable-dev-shm-usage", "--no-first-run",
-                "--window-size=1280,900", f"--user-data-dir={profile}"):
-        opts.add_argument(arg)
-    opts.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    try:
-        return webdriver.Chrome(service=Service("/usr/bin/chromedriver"),
-                                options=opts)
-    except Exception as e:  # noqa: BLE001 - any failure to start is fatal
-        print(f"browser_method_check: Chromium did not start: {e}",
-              file=sys.stderr)
-        sys.exit(2)
 
 
 def shot(driver, name, width):
@@ -124,8 +103,12 @@ def run(driver):
     wait_for(driver, lambda d: d.find_element(By.ID, "passphrase")
              .is_displayed(), "the unlock screen")
     driver.find_element(By.ID, "passphrase").send_keys(passphrase, Keys.ENTER)
+    # Unlocked, the page opens on Together; the method is under Lists.
+    wait_for(driver, lambda d: d.find_element(By.ID, "together-view")
+             .is_displayed(), "Together", timeout=30)
+    driver.find_element(By.CSS_SELECTOR, '#views-nav a[href="#lists"]').click()
     wait_for(driver, lambda d: d.find_element(By.ID, "lists-view")
-             .is_displayed(), "the lists", timeout=30)
+             .is_displayed(), "the lists")
 
     type_into(driver, "wish-text", WISH)
     driver.find_element(By.CSS_SELECTOR, "#wish-form button").click()
@@ -157,9 +140,15 @@ def run(driver):
     share(driver, "#my-gives li", BIG)
     share(driver, "#my-gives li", STEP)
 
+    # Saying ready is on Together; the notes are back under Lists.
+    driver.find_element(By.CSS_SELECTOR,
+                        '#views-nav a[href="#together"]').click()
     driver.find_element(By.ID, "consent-lists").click()
     wait_for(driver, lambda d: d.find_element(By.ID, "consent-lists-words")
              .text == "You are ready; waiting for your partner.", "ready")
+    driver.find_element(By.CSS_SELECTOR, '#views-nav a[href="#lists"]').click()
+    wait_for(driver, lambda d: d.find_element(By.ID, "lists-view")
+             .is_displayed(), "the lists again")
 
     type_into(driver, "note-text", NOTE)
     driver.find_element(By.CSS_SELECTOR, "#note-form button").click()

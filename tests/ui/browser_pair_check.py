@@ -15,11 +15,8 @@ the browser cannot start (never a silent pass)."""
 import os
 import re
 import sys
-import tempfile
 
 try:
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
     from selenium.common.exceptions import StaleElementReferenceException
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
@@ -30,32 +27,14 @@ except ImportError as e:
           "apt-get install python3-selenium", file=sys.stderr)
     sys.exit(2)
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from inch_browser import (browser_problems, fail,  # noqa: E402
+                          with_two_browsers)
+
 url_a, url_b, shots, passphrase = sys.argv[1:5]
 os.makedirs(shots, exist_ok=True)
 # Pairing runs over the network: generous, never asserted.
 SLOW = 90
-
-
-def fail(why):
-    print(f"browser_pair_check: {why}", file=sys.stderr)
-    sys.exit(1)
-
-
-def start_browser(profile):
-    opts = webdriver.ChromeOptions()
-    opts.binary_location = "/usr/bin/chromium"
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu",
-                "--disable-dev-shm-usage", "--no-first-run",
-                "--window-size=1280,900", f"--user-data-dir={profile}"):
-        opts.add_argument(arg)
-    opts.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    try:
-        return webdriver.Chrome(service=Service("/usr/bin/chromedriver"),
-                                options=opts)
-    except Exception as e:  # noqa: BLE001 - any failure to start is fatal
-        print(f"browser_pair_check: Chromium did not start: {e}",
-              file=sys.stderr)
-        sys.exit(2)
 
 
 def shot(driver, name, width):
@@ -101,13 +80,10 @@ def open_pairing(driver, url):
     driver.get(url)
     visible(driver, "unlock-view")
     driver.find_element(By.ID, "passphrase").send_keys(passphrase, Keys.ENTER)
-    # With the shell's navigation the view has a link of its own.
-    wait_for(driver, lambda d: d.find_elements(By.CSS_SELECTOR,
-             'a[href="#pairing"]') or
-             d.find_element(By.ID, "pair-view").is_displayed())
-    links = driver.find_elements(By.CSS_SELECTOR, 'a[href="#pairing"]')
-    if links and links[0].is_displayed():
-        links[0].click()
+    # Unlocked, the page opens on Together; Pairing has a link of its own.
+    visible(driver, "together-view")
+    driver.find_element(By.CSS_SELECTOR,
+                        '#views-nav a[href="#pairing"]').click()
     visible(driver, "pair-start")
     if text(driver, "pair-status-words") != "You are not paired yet.":
         fail("before pairing the status says "
@@ -195,26 +171,11 @@ def run(a, b):
         fail(f"after unpairing: {text(a, 'pair-status-words')!r}")
 
     for name, driver in (("A", a), ("B", b)):
-        problems = [e["message"] for e in driver.get_log("browser")
-                    if "Content Security Policy" in e["message"] or
-                    e["level"] == "SEVERE" and "favicon" not in e["message"]]
+        problems = browser_problems(driver)
         if problems:
             fail(f"{name}'s browser reported: " + " | ".join(problems))
     print("browser_pair_check: all well")
 
 
-def main():
-    with tempfile.TemporaryDirectory() as pa, \
-            tempfile.TemporaryDirectory() as pb:
-        a = start_browser(pa)
-        try:
-            b = start_browser(pb)
-            try:
-                run(a, b)
-            finally:
-                b.quit()
-        finally:
-            a.quit()
 
-
-main()
+with_two_browsers(run)
