@@ -109,6 +109,13 @@ Status RunUi(const UiOptions& options) {
   gate.emplace(bound.port(), bound.address().is_v6());
   app.emplace(*gate, api);
 
+  // Before the link is printed: a script that reads it and stops us at
+  // once must find the handler in place, not the default action.
+  asio::signal_set signals(io, SIGINT, SIGTERM);
+  signals.async_wait([&](boost::system::error_code ec, int) {
+    if (!ec) (*server)->Stop();
+  });
+
   std::string opener;
   if (options.open) {
     const std::string dir = socket->substr(0, socket->rfind('/'));
@@ -128,10 +135,6 @@ Status RunUi(const UiOptions& options) {
     // The first line of stdout, for scripts and tests: nothing before it.
     std::cout << gate->Url() << std::endl;
   }
-  asio::signal_set signals(io, SIGINT, SIGTERM);
-  signals.async_wait([&](boost::system::error_code ec, int) {
-    if (!ec) (*server)->Stop();
-  });
   asio::co_spawn(io, (*server)->Run(), [&](std::exception_ptr) {
     signals.cancel();
     io.stop();
