@@ -25,10 +25,14 @@ set(INCH_PCH_ASIO <utility> <boost/asio.hpp> <spdlog/spdlog.h>
 # every file must build both ways: names in the anonymous namespaces of one
 # target's files must not clash.
 option(INCH_UNITY "Compile each target's files in batches (unity build)" OFF)
+# 12 files a batch: on 2 cores that cut the sanitized build's compile CPU
+# by about a quarter against 6 (inch_cli: 238 s -> 164 s), with enough
+# batches left to keep both cores busy.
+set(INCH_UNITY_BATCH 12 CACHE STRING "Files per unity batch")
 function(inch_unity target)
   if(INCH_UNITY)
     set_target_properties(${target} PROPERTIES UNITY_BUILD ON
-                                               UNITY_BUILD_BATCH_SIZE 6)
+                                               UNITY_BUILD_BATCH_SIZE ${INCH_UNITY_BATCH})
     # g++ warns of a type with internal linkage (a lambda, an anonymous
     # namespace's struct) in a coroutine frame only when the code is in an
     # included file, taking it for a header shared between units. In a

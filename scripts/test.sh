@@ -28,10 +28,13 @@ phase "lint (clang-format, clang-tidy)"
 INCH_LINT_BUILD=build/asan bash scripts/lint.sh
 
 phase "test"
+# Twice as many tests as cores: many of them wait (outages, reconnects, a
+# browser) rather than compute. On 2 cores this took the tests from 884 s
+# to 605 s, with the cores 94 % busy (user + sys over wall).
 # The SQLite-backed property suites run fewer cases under the sanitizers
 # than their defaults (1,000 and 1,500), to keep CI short.
 INCH_CASES=500 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
   UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-  ctest --test-dir build/asan --output-on-failure -j"$jobs" --timeout 600 \
+  ctest --test-dir build/asan --output-on-failure -j"$((2 * jobs))" --timeout 600 \
   </dev/null
 phase "all tests passed"

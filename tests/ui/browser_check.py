@@ -13,52 +13,13 @@ import os
 import sys
 import tempfile
 
-try:
-    from selenium.common.exceptions import StaleElementReferenceException
-    from selenium.webdriver.common.by import By
-    from selenium.webdriver.common.keys import Keys
-    from selenium.webdriver.support import expected_conditions as EC
-    from selenium.webdriver.support.ui import WebDriverWait
-except ImportError as e:
-    print(f"browser_check: selenium is missing ({e}): "
-          "apt-get install python3-selenium", file=sys.stderr)
-    sys.exit(2)
-
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from inch_browser import fail, start_browser  # noqa: E402
+from inch_browser import (By, Keys, browser_problems, fail,  # noqa: E402
+                          shot, start_browser, visible, wait_for)
 
 url, shots, passphrase, payload = sys.argv[1:5]
 os.makedirs(shots, exist_ok=True)
 GENTLE = "Ask me one question about my day before we look at our phones"
-
-
-def shot(driver, name, width):
-    driver.set_window_size(width, 900)
-    height = driver.execute_script(
-        "return document.documentElement.scrollHeight")
-    driver.set_window_size(width, max(600, height + 40))
-    driver.execute_script("window.scrollTo(0, 0)")
-    overflow = driver.execute_script(
-        "return document.documentElement.scrollWidth > window.innerWidth")
-    path = os.path.join(shots, f"{name}-{width}.png")
-    driver.save_screenshot(path)
-    print(f"saved {path}")
-    if overflow:
-        fail(f"{name} at {width} px is wider than the window")
-
-
-def visible(driver, element_id, timeout=20):
-    WebDriverWait(driver, timeout,
-                  ignored_exceptions=[StaleElementReferenceException]).until(
-        EC.visibility_of_element_located((By.ID, element_id)))
-
-
-def wait_for(driver, condition, timeout=20):
-    # The page redraws its lists after each change: an element found just
-    # before a redraw goes stale, and the condition is simply asked again.
-    WebDriverWait(driver, timeout,
-                  ignored_exceptions=[StaleElementReferenceException]).until(
-        condition)
 
 
 def item_with_text(driver, list_id, text):
@@ -77,7 +38,8 @@ def add_wish(driver, text, importance):
     ).click()
     driver.find_element(By.CSS_SELECTOR, "#wish-form button").click()
     wait_for(driver,
-        lambda d: item_with_text(d, "my-wishes", text) is not None)
+             lambda d: item_with_text(d, "my-wishes", text) is not None,
+             f"the wish {text!r} in my list")
 
 
 def main():
@@ -96,13 +58,14 @@ def run(driver):
     visible(driver, "unlock-view")
     if driver.switch_to.active_element.get_attribute("id") != "passphrase":
         fail("the passphrase field does not have the focus")
-    shot(driver, "unlock", 360)
-    shot(driver, "unlock", 1280)
+    shot(driver, shots, "unlock", 360)
+    shot(driver, shots, "unlock", 1280)
 
     wrong = driver.find_element(By.ID, "passphrase")
     wrong.send_keys("not the passphrase", Keys.ENTER)
     wait_for(driver,
-        lambda d: "did not open" in d.find_element(By.ID, "message").text)
+             lambda d: "did not open" in d.find_element(By.ID, "message").text,
+             "the wrong passphrase to be refused")
     field = driver.find_element(By.ID, "passphrase")
     field.clear()
     field.send_keys(passphrase, Keys.ENTER)
@@ -125,8 +88,9 @@ def run(driver):
     gentle = item_with_text(driver, "my-wishes", GENTLE)
     gentle.find_element(By.XPATH, ".//button[text()='Share']").click()
     wait_for(driver,
-        lambda d: "shared" in item_with_text(d, "my-wishes", GENTLE)
-        .find_element(By.CLASS_NAME, "meta").text)
+             lambda d: "shared" in item_with_text(d, "my-wishes", GENTLE)
+             .find_element(By.CLASS_NAME, "meta").text,
+             "the wish to be marked shared")
     # Most wanted first: the importance-4 wish above the importance-2 one.
     texts = [e.text for e in driver.find_elements(
         By.CSS_SELECTOR, "#my-wishes li .text")]
@@ -138,18 +102,17 @@ def run(driver):
     visible(driver, "together-view")
     driver.find_element(By.ID, "consent-lists").click()
     wait_for(driver,
-        lambda d: d.find_element(By.ID, "consent-lists-words").text ==
-        "You are ready; waiting for your partner.")
-    shot(driver, "lists", 360)
-    shot(driver, "lists", 1280)
+             lambda d: d.find_element(By.ID, "consent-lists-words").text ==
+             "You are ready; waiting for your partner.",
+             "my half of the consent in words")
+    shot(driver, shots, "lists", 360)
+    shot(driver, shots, "lists", 1280)
 
     driver.find_element(By.ID, "lock").click()
     visible(driver, "unlock-view")
 
-    problems = [e["message"] for e in driver.get_log("browser")
-                if "Content Security Policy" in e["message"] or
-                e["level"] == "SEVERE" and "favicon" not in e["message"] and
-                "status of 401" not in e["message"]]
+    # The wrong passphrase above was answered 401, as it should be.
+    problems = browser_problems(driver, expected=("status of 401",))
     if problems:
         fail("the browser reported: " + " | ".join(problems))
     print("browser_check: all well")
