@@ -23,8 +23,8 @@ except ImportError as e:
     sys.exit(2)
 
 __all__ = ["By", "Keys", "Select", "browser_problems", "fail", "shot",
-           "start_browser", "text_of", "texts", "type_into", "visible",
-           "wait_for", "with_two_browsers"]
+           "start_browser", "text_of", "texts", "type_into",
+           "unnamed_controls", "visible", "wait_for", "with_two_browsers"]
 
 NAME = os.path.basename(sys.argv[0])
 
@@ -102,9 +102,36 @@ def shot(driver, shots, name, width):
     with open(path, "wb") as f:
         f.write(base64.b64decode(png["data"]))
     print(f"saved {path}")
+    unnamed = unnamed_controls(driver)
     driver.set_window_size(1280, 900)
     if overflow:
         fail(f"{name} at {width} px is wider than the window")
+    if unnamed:
+        fail(f"{name}: controls without a name for screen readers: {unnamed}")
+
+
+# Every control a person can reach has a name a screen reader can say:
+# aria-label, aria-labelledby, a <label>, or a button's or link's text.
+UNNAMED_CONTROLS = """
+const unnamed = [];
+for (const el of document.querySelectorAll(
+    'input, textarea, select, button, a[href]')) {
+  if (el.type === 'hidden' || el.getClientRects().length === 0) continue;
+  let name = el.getAttribute('aria-label') || '';
+  const by = el.getAttribute('aria-labelledby');
+  if (!name && by) name = by.split(/\\s+/).map(
+      id => (document.getElementById(id) || {}).textContent || '').join(' ');
+  if (!name && el.labels) name = Array.from(el.labels, l => l.textContent).join(' ');
+  if (!name && (el.tagName === 'BUTTON' || el.tagName === 'A')) name = el.textContent;
+  if (!name.trim()) unnamed.push(el.outerHTML.slice(0, 100));
+}
+return unnamed;
+"""
+
+
+def unnamed_controls(driver):
+    """The visible controls a screen reader could not name."""
+    return driver.execute_script(UNNAMED_CONTROLS)
 
 
 def browser_problems(driver, expected=()):
