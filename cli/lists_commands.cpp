@@ -377,17 +377,19 @@ void RegisterListsCommands(CLI::App& app, Context& ctx) {
   ans->add_option("id", *answer_id, "The partner's wish")
       ->required()
       ->type_name("ID");
-  ans->add_option("answer", *answer, "not-yet or no")
+  ans->add_option("answer", *answer,
+                  "not-yet or no; take-back forgets the answer")
       ->required()
-      ->check(CLI::IsMember({"not-yet", "no"}));
+      ->check(CLI::IsMember({"not-yet", "no", "take-back"}));
   ans->callback([&ctx, answer_id, answer] {
     ctx.SetAction([&ctx, answer_id, answer] {
-      return ForEachId(ctx, {*answer_id}, "Noted privately",
+      std::optional<store::PrivateAnswer> taken;
+      if (*answer == "no") taken = store::PrivateAnswer::kNo;
+      if (*answer == "not-yet") taken = store::PrivateAnswer::kNotYet;
+      return ForEachId(ctx, {*answer_id},
+                       taken ? "Noted privately" : "Taken back",
                        [&](store::LocalEdits& s, ItemId id) {
-                         return s.AnswerPrivately(
-                             id, *answer == "no"
-                                     ? store::PrivateAnswer::kNo
-                                     : store::PrivateAnswer::kNotYet);
+                         return s.AnswerPrivately(id, taken);
                        });
     });
   });

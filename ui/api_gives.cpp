@@ -110,13 +110,25 @@ Result<ApiResponse> PostNotYet(const Api& api, const ApiRequest&,
       "not-yet");
 }
 
+// Takes a private answer back: it was never sent, so nothing else changes.
+Result<ApiResponse> PostTakeBack(const Api& api, const ApiRequest&,
+                                 std::string_view id) {
+  return OnPartnerItem(
+      api, id,
+      [](store::SharedStore& s, store::ItemId i) {
+        return s.edits().AnswerPrivately(i, std::nullopt);
+      },
+      "taken-back");
+}
+
 }  // namespace
 
 std::vector<Api::Route> GivesRoutes() {
   return {{"POST", "/api/gives", PostGive},
           {"POST", "/api/items/{id}/choose", PostChoose},
           {"POST", "/api/items/{id}/done", PostDone},
-          {"POST", "/api/items/{id}/not-yet", PostNotYet}};
+          {"POST", "/api/items/{id}/not-yet", PostNotYet},
+          {"POST", "/api/items/{id}/take-back", PostTakeBack}};
 }
 
 }  // namespace inch::ui

@@ -40,7 +40,10 @@ class LocalEdits {
   Result<ItemId> AddNote(std::string_view text,
                          std::optional<ItemId> thanks_for = std::nullopt);
   // Private "not yet" / "no" to a partner's wish: local only, never an op.
-  Status AnswerPrivately(ItemId partner_wish, PrivateAnswer answer);
+  // nullopt takes the answer back (idempotent, also once the wish is gone):
+  // a "not yet" pressed by mistake must not stay for ever.
+  Status AnswerPrivately(ItemId partner_wish,
+                         std::optional<PrivateAnswer> answer);
 
  private:
   friend class SharedStore;

@@ -366,12 +366,18 @@ Result<ItemId> LocalEdits::AddNote(std::string_view text,
   return id;
 }
 
-Status LocalEdits::AnswerPrivately(ItemId partner_wish, PrivateAnswer answer) {
+Status LocalEdits::AnswerPrivately(ItemId partner_wish,
+                                   std::optional<PrivateAnswer> answer) {
   if (partner_wish.author != kPartner) {
     return Fail(Errc::kInvalidInput,
                 "private answers are for your partner's wishes");
   }
-  const int v = static_cast<int>(answer);
+  if (!answer) {
+    auto st = impl_->db().Prepare("DELETE FROM private_answers WHERE id = ?");
+    st.Bind(1, impl_->AnswerRowId(partner_wish.n));
+    return st.Run();
+  }
+  const int v = static_cast<int>(*answer);
   if (v < 1 || v > 2)
     return Fail(Errc::kInvalidInput, "answer is not-yet or no");
   auto item = impl_->ItemNow(kPartner, partner_wish.n);
@@ -381,7 +387,7 @@ Status LocalEdits::AnswerPrivately(ItemId partner_wish, PrivateAnswer answer) {
     return Fail(Errc::kInvalidInput,
                 "private answers are for your partner's wishes");
   }
-  const Bytes plain = AnswerPlaintext(partner_wish.n, answer);
+  const Bytes plain = AnswerPlaintext(partner_wish.n, *answer);
   const Bytes id = impl_->AnswerRowId(partner_wish.n);
   auto st = impl_->db().Prepare(
       "INSERT INTO private_answers(id, answer) VALUES (?, ?)"

@@ -136,6 +136,28 @@ TEST_F(ListsTwoNodeE2eTest, PreviewShowsMarksAndNotesUntilTheyArrive) {
 // edit does not; neither partner can edit the other's item. Edits are new
 // ops in the log, sealed like every op: the old text stays in history, but
 // no text appears in plain on disk or on the wire.
+// A private answer to a partner's wish can be taken back; neither the
+// answer nor taking it back is ever an op.
+TEST_F(ListsTwoNodeE2eTest, APrivateAnswerIsTakenBackOnThisLaptopOnly) {
+  ASSERT_NO_FATAL_FAILURE(PairReadyForLists());
+  const std::string wid = SharedWish(a_, "Breakfast together");
+  ServeB();
+  Sync();
+  ASSERT_TRUE(PartnerListHas(b_, "Breakfast together"));
+  const std::string preview = Ok(b_, {"--json", "preview"});
+
+  Ok(b_, {"answer", wid, "not-yet"});
+  EXPECT_EQ(Json(b_, {"list", "--partner"})[0]["private_answer"], "not-yet");
+  RunResult back = b_.Run({"answer", wid, "take-back"});
+  ASSERT_EQ(back.exit_code, 0) << Describe(back);
+  EXPECT_NE(back.out.find("Taken back"), std::string::npos) << back.out;
+  EXPECT_FALSE(Json(b_, {"list", "--partner"})[0].contains("private_answer"));
+  EXPECT_EQ(Ok(b_, {"--json", "preview"}), preview);
+  Ok(b_, {"answer", wid, "no"});
+  EXPECT_EQ(Json(b_, {"list", "--partner"})[0]["private_answer"], "no");
+  StopB();
+}
+
 TEST_F(ListsTwoNodeE2eTest, EditOfASharedItemReachesThePartner) {
   ASSERT_NO_FATAL_FAILURE(PairReadyForLists());
   const std::string old_text = RandomMarker("OLD");

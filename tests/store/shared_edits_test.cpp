@@ -131,6 +131,27 @@ TEST_F(SharedStoreTest, PrivateAnswerNeverBecomesAnOp) {
             Errc::kInvalidInput);
 }
 
+TEST_F(SharedStoreTest, APrivateAnswerCanBeTakenBackAndStaysLocal) {
+  AllReady();
+  auto w = b->edits().AddWish("dance with me", 5);
+  ASSERT_TRUE(w && b->edits().Share(*w));
+  FullExchange(a, b);
+  const ItemId theirs{kPartner, w->n};
+  auto before = a->sync().LocalChangeCounter();
+  ASSERT_TRUE(a->edits().AnswerPrivately(theirs, PrivateAnswer::kNo));
+  ASSERT_TRUE(a->edits().AnswerPrivately(theirs, std::nullopt));
+  EXPECT_FALSE(a->reader().PrivateAnswerFor(theirs)->has_value());
+  // Taking back is idempotent, and like the answer it is never an op.
+  ASSERT_TRUE(a->edits().AnswerPrivately(theirs, std::nullopt));
+  EXPECT_EQ(*a->sync().LocalChangeCounter(), *before);
+  // And it can be answered again.
+  ASSERT_TRUE(a->edits().AnswerPrivately(theirs, PrivateAnswer::kNotYet));
+  EXPECT_EQ(**a->reader().PrivateAnswerFor(theirs), PrivateAnswer::kNotYet);
+  EXPECT_EQ(
+      a->edits().AnswerPrivately(ItemId{kMe, 1}, std::nullopt).error().code,
+      Errc::kInvalidInput);
+}
+
 TEST_F(SharedStoreTest, ResponsesMoveForwardAndWithdrawnCannotBeChosen) {
   AllReady();
   auto g = b->edits().AddGive("coffee in bed", GiveSize::kSmall, {}, {});

@@ -125,6 +125,18 @@ TEST_F(ApiMethodTest, NotYetStaysOnThisLaptopAndIsNeverSent) {
 
   // Only a partner's wish takes a private answer.
   EXPECT_EQ(Call("POST", "/api/items/" + give_ + "/not-yet").status, 400u);
+
+  // A "not yet" pressed by mistake is taken back, as `inch answer ID
+  // take-back` would, and the preview still says nothing of either.
+  ApiResponse back = Call("POST", "/api/items/" + wish_ + "/take-back");
+  ASSERT_EQ(back.status, 200u) << back.body.dump();
+  EXPECT_EQ(back.body["status"], "taken-back");
+  EXPECT_FALSE(back.body["item"].contains("private_answer"))
+      << back.body.dump();
+  EXPECT_FALSE(Call("GET", "/api/lists")
+                   .body["partner"]["wishes"][0]
+                   .contains("private_answer"));
+  EXPECT_EQ(Call("GET", "/api/preview").body, before);
 }
 
 TEST_F(ApiMethodTest, ChooseThenDoneThenThankShowInThePreview) {

@@ -221,9 +221,17 @@ def a_answers(a):
     if relation != f"For my wish \u201c{WISH_A}\u201d":
         fail(f"the big give says {relation!r}")
 
+    # A "not yet" pressed by mistake is taken back, then given for real.
     button_in(item(a, "#partner-wishes li", WISH_B), "Not yet").click()
     wait_for(a, lambda d: "only you see this" in meta_of(
         d, "#partner-wishes li", WISH_B), "the private not yet")
+    button_in(item(a, "#partner-wishes li", WISH_B),
+              "Take back my answer").click()
+    wait_for(a, lambda d: "only you see this" not in meta_of(
+        d, "#partner-wishes li", WISH_B), "the not yet taken back")
+    button_in(item(a, "#partner-wishes li", WISH_B), "Not yet").click()
+    wait_for(a, lambda d: "only you see this" in meta_of(
+        d, "#partner-wishes li", WISH_B), "the private not yet again")
     button_in(item(a, "#partner-gives li", STEP), "Choose this").click()
     wait_for(a, lambda d: "chosen" in meta_of(d, "#partner-gives li", STEP),
              "the step chosen")

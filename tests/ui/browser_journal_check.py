@@ -17,61 +17,15 @@ import re
 import sys
 import tempfile
 
-try:
-    from selenium.common.exceptions import StaleElementReferenceException
-    from selenium.common.exceptions import TimeoutException
-    from selenium.webdriver.common.by import By
-    from selenium.webdriver.common.keys import Keys
-    from selenium.webdriver.support import expected_conditions as EC
-    from selenium.webdriver.support.ui import WebDriverWait
-except ImportError as e:
-    print(f"browser_journal_check: selenium is missing ({e}): "
-          "apt-get install python3-selenium", file=sys.stderr)
-    sys.exit(2)
-
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from inch_browser import fail, start_browser  # noqa: E402
+from inch_browser import (By, Keys, fail, shot,  # noqa: E402
+                          start_browser, text_of, visible, wait_for)
 
 url, shots, passphrase = sys.argv[1:4]
 os.makedirs(shots, exist_ok=True)
 FIRST = "Coffee together before the day starts, phones in the other room."
 EDITED = FIRST + "\nAnd asking how the night was."
 SECOND = "More laughing at small things."
-
-
-def shot(driver, name, width):
-    driver.set_window_size(width, 900)
-    height = driver.execute_script(
-        "return document.documentElement.scrollHeight")
-    driver.set_window_size(width, max(600, height + 40))
-    driver.execute_script("window.scrollTo(0, 0)")
-    overflow = driver.execute_script(
-        "return document.documentElement.scrollWidth > window.innerWidth")
-    path = os.path.join(shots, f"{name}-{width}.png")
-    driver.save_screenshot(path)
-    print(f"saved {path}")
-    if overflow:
-        fail(f"{name} at {width} px is wider than the window")
-
-
-def wait_for(driver, condition, what, timeout=20):
-    # The page redraws after each change: an element found just before a
-    # redraw goes stale, and the condition is simply asked again.
-    try:
-        WebDriverWait(driver, timeout,
-                      ignored_exceptions=[StaleElementReferenceException]
-                      ).until(condition)
-    except TimeoutException:
-        fail(f"waited {timeout} s for {what}")
-
-
-def visible(driver, element_id, timeout=20):
-    wait_for(driver, EC.visibility_of_element_located((By.ID, element_id)),
-             f"#{element_id} to show", timeout)
-
-
-def text_of(driver, element_id):
-    return driver.find_element(By.ID, element_id).text
 
 
 def entries(driver):
@@ -112,8 +66,8 @@ def first_run(driver):
     again.send_keys(passphrase + "!")
     wait_for(driver, lambda d: "not the same" in text_of(d, "repeat-hint"),
              "a word that the two differ")
-    shot(driver, "setup", 360)
-    shot(driver, "setup", 1280)
+    shot(driver, shots, "setup", 360)
+    shot(driver, shots, "setup", 1280)
     again.send_keys(Keys.ENTER)
     wait_for(driver, lambda d: "not the same" in text_of(d, "message"),
              "the page to refuse two different passphrases")
@@ -182,8 +136,8 @@ def journal(driver):
              for e in entries(driver)]
     if texts != [SECOND, FIRST]:
         fail(f"reflections not newest first: {texts}")
-    shot(driver, "journal", 360)
-    shot(driver, "journal", 1280)
+    shot(driver, shots, "journal", 360)
+    shot(driver, shots, "journal", 1280)
 
     in_entry(entry_with(driver, FIRST), "Edit").click()
     boxes = driver.find_elements(By.CSS_SELECTOR, "#journal-entries textarea")
@@ -203,7 +157,7 @@ def journal(driver):
     in_entry(entry_with(driver, SECOND), "Delete").click()
     wait_for(driver, lambda d: d.find_elements(By.CSS_SELECTOR,
              "#journal-entries .confirm"), "the confirmation")
-    shot(driver, "journal-delete", 360)
+    shot(driver, shots, "journal-delete", 360)
     in_entry(entry_with(driver, SECOND), "Keep it").click()
     wait_for(driver, lambda d: not d.find_elements(
         By.CSS_SELECTOR, "#journal-entries .confirm"), "the list again")
@@ -220,7 +174,7 @@ def journal(driver):
 
     driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": [
         {"name": "prefers-color-scheme", "value": "dark"}]})
-    shot(driver, "journal-dark", 360)
+    shot(driver, shots, "journal-dark", 360)
 
 
 def main():

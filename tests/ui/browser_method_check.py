@@ -15,17 +15,9 @@ import os
 import sys
 import tempfile
 
-try:
-    from selenium.common.exceptions import StaleElementReferenceException
-    from selenium.webdriver.common.by import By
-    from selenium.webdriver.common.keys import Keys
-    from selenium.webdriver.support.ui import Select, WebDriverWait
-except ImportError as e:
-    print(f"browser_method_check: selenium is missing ({e})", file=sys.stderr)
-    sys.exit(2)
-
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from inch_browser import fail, start_browser  # noqa: E402
+from inch_browser import (By, Keys, Select, fail, shot,  # noqa: E402
+                          start_browser, texts, type_into, wait_for)
 
 url, shots, passphrase = sys.argv[1:4]
 os.makedirs(shots, exist_ok=True)
@@ -36,45 +28,11 @@ DRAFT = "A private draft that never leaves"
 NOTE = "Thank you for listening so well last night"
 
 
-def shot(driver, name, width):
-    driver.set_window_size(width, 900)
-    height = driver.execute_script(
-        "return document.documentElement.scrollHeight")
-    driver.set_window_size(width, max(600, height + 40))
-    driver.execute_script("window.scrollTo(0, 0)")
-    overflow = driver.execute_script(
-        "return document.documentElement.scrollWidth > window.innerWidth")
-    path = os.path.join(shots, f"{name}-{width}.png")
-    driver.save_screenshot(path)
-    print(f"saved {path}")
-    if overflow:
-        fail(f"{name} at {width} px is wider than the window")
-
-
-def wait_for(driver, condition, what, timeout=20):
-    try:
-        WebDriverWait(driver, timeout,
-                      ignored_exceptions=[StaleElementReferenceException]
-                      ).until(condition)
-    except Exception:  # noqa: BLE001 - a timeout is the failure we report
-        fail(f"timed out waiting for {what}")
-
-
-def texts(driver, selector):
-    return [e.text for e in driver.find_elements(By.CSS_SELECTOR, selector)]
-
-
 def item(driver, selector, text):
     for li in driver.find_elements(By.CSS_SELECTOR, selector):
         if li.find_element(By.CSS_SELECTOR, ":scope > .text").text == text:
             return li
     return None
-
-
-def type_into(driver, element_id, text):
-    box = driver.find_element(By.ID, element_id)
-    box.clear()
-    box.send_keys(text)
 
 
 def add_give(driver, text, size, smaller_than_text=None):
@@ -143,6 +101,10 @@ def run(driver):
     # Saying ready is on Together; the notes are back under Lists.
     driver.find_element(By.CSS_SELECTOR,
                         '#views-nav a[href="#together"]').click()
+    # The view shows once the page has drawn it: clicking before that
+    # failed under load ("element not interactable").
+    wait_for(driver, lambda d: d.find_element(By.ID, "together-view")
+             .is_displayed(), "the together view")
     driver.find_element(By.ID, "consent-lists").click()
     wait_for(driver, lambda d: d.find_element(By.ID, "consent-lists-words")
              .text == "You are ready; waiting for your partner.", "ready")
@@ -171,7 +133,7 @@ def run(driver):
     if not foot.startswith("One private draft stays on this laptop"):
         fail(f"the preview's footnote says {foot!r}")
 
-    shot(driver, "method", 360)
+    shot(driver, shots, "method", 360)
     # At 360 px the whole page is too tall to read at once: the ladder and
     # the preview are also kept apart.
     for part, element_id in (("ladder", "my-gives"),
@@ -180,7 +142,7 @@ def run(driver):
         path = os.path.join(shots, f"method-{part}-360.png")
         driver.find_element(By.ID, element_id).screenshot(path)
         print(f"saved {path}")
-    shot(driver, "method", 1280)
+    shot(driver, shots, "method", 1280)
     problems = [e["message"] for e in driver.get_log("browser")
                 if "Content Security Policy" in e["message"] or
                 e["level"] == "SEVERE" and "favicon" not in e["message"]]

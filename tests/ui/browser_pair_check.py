@@ -29,7 +29,7 @@ except ImportError as e:
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from inch_browser import (browser_problems, fail,  # noqa: E402
-                          with_two_browsers)
+                          unnamed_controls, with_two_browsers)
 
 url_a, url_b, shots, passphrase = sys.argv[1:5]
 os.makedirs(shots, exist_ok=True)
@@ -51,8 +51,11 @@ def shot(driver, name, width):
     path = os.path.join(shots, f"{name}-{width}.png")
     driver.find_element(By.ID, "pair-view").screenshot(path)
     print(f"saved {path}")
+    unnamed = unnamed_controls(driver)
     if overflow:
         fail(f"{name} at {width} px is wider than the window")
+    if unnamed:
+        fail(f"{name}: controls without a name for screen readers: {unnamed}")
     driver.set_window_size(1280, 900)
 
 

@@ -75,9 +75,13 @@ function methodActions(item, li) {
   }
   actions.append(button('Offer something for this',
     () => prepare('give-for', item.id, 'give-text')));
-  if (item.private_answer === 'not-yet') {
-    meta.textContent += ' \u00b7 not yet, for now (only you see this)';
-  } else if (!item.private_answer) {
+  if (item.private_answer) {
+    meta.textContent += item.private_answer === 'no'
+      ? ' \u00b7 you said no (only you see this)'
+      : ' \u00b7 not yet, for now (only you see this)';
+    actions.append(button('Take back my answer', () => postItem(item.id,
+      'take-back', 'Taken back. Your partner was never told of it.'), true));
+  } else {
     actions.append(button('Not yet', () => postItem(item.id, 'not-yet',
       'Noted as not yet. That stays on this laptop: your partner is never ' +
       'told.'), true));
