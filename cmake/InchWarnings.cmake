@@ -31,12 +31,12 @@ function(inch_test name)
   inch_warnings(${name})
   # A precompiled header pays off from a few files on (each costs ~15 s).
   list(LENGTH T_SOURCES count)
-  # Only the tests of net/ and cli/ link spdlog and protobuf, which the
-  # Asio set names (an unlinked one fails at link time).
   # Test targets with the same header set share one precompiled header
   # (REUSE_FROM the first of them): the flags are the same, and each copy
   # cost up to 20 s of CPU. A mismatch would fail the build (-Winvalid-pch
-  # with -Werror), never pass silently.
+  # with -Werror), never pass silently. Only the tests of net/ and cli/
+  # link spdlog and protobuf, which the Asio set names (an unlinked one
+  # fails at link time).
   if(count GREATER_EQUAL 4)
     if("inch_cli" IN_LIST T_LIBS OR "inch_net" IN_LIST T_LIBS)
       inch_shared_test_pch(${name} asio ${INCH_PCH_ASIO} <gtest/gtest.h> <nlohmann/json.hpp>)
