@@ -17,7 +17,8 @@ import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from inch_browser import (By, Keys, Select, fail, shot,  # noqa: E402
-                          start_browser, texts, type_into, wait_for)
+                          start_browser, texts, type_into, visible,
+                          wait_for)
 
 url, shots, passphrase = sys.argv[1:4]
 os.makedirs(shots, exist_ok=True)
@@ -58,15 +59,12 @@ def share(driver, selector, text):
 
 def run(driver):
     driver.get(url)
-    wait_for(driver, lambda d: d.find_element(By.ID, "passphrase")
-             .is_displayed(), "the unlock screen")
+    visible(driver, "passphrase")
     driver.find_element(By.ID, "passphrase").send_keys(passphrase, Keys.ENTER)
     # Unlocked, the page opens on Together; the method is under Lists.
-    wait_for(driver, lambda d: d.find_element(By.ID, "together-view")
-             .is_displayed(), "Together", timeout=30)
+    visible(driver, "together-view", 30)
     driver.find_element(By.CSS_SELECTOR, '#views-nav a[href="#lists"]').click()
-    wait_for(driver, lambda d: d.find_element(By.ID, "lists-view")
-             .is_displayed(), "the lists")
+    visible(driver, "lists-view")
 
     type_into(driver, "wish-text", WISH)
     driver.find_element(By.CSS_SELECTOR, "#wish-form button").click()
@@ -103,14 +101,12 @@ def run(driver):
                         '#views-nav a[href="#together"]').click()
     # The view shows once the page has drawn it: clicking before that
     # failed under load ("element not interactable").
-    wait_for(driver, lambda d: d.find_element(By.ID, "together-view")
-             .is_displayed(), "the together view")
+    visible(driver, "together-view")
     driver.find_element(By.ID, "consent-lists").click()
     wait_for(driver, lambda d: d.find_element(By.ID, "consent-lists-words")
              .text == "You are ready; waiting for your partner.", "ready")
     driver.find_element(By.CSS_SELECTOR, '#views-nav a[href="#lists"]').click()
-    wait_for(driver, lambda d: d.find_element(By.ID, "lists-view")
-             .is_displayed(), "the lists again")
+    visible(driver, "lists-view")
 
     type_into(driver, "note-text", NOTE)
     driver.find_element(By.CSS_SELECTOR, "#note-form button").click()
